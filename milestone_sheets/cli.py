@@ -1,0 +1,175 @@
+"""The `msheets` command: parse arguments, call the library, print, set the exit code.
+
+Heavy modules are imported inside the commands, so `msheets --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import MsheetsError, PlanError
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        from .parsing import parse_date
+
+        p = parse_date(value, "YMD")
+        if p.error or p.value is None:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD", param, ctx)
+        return p.value
+
+
+DATE = DateType()
+AS_OF = click.option("--as-of", type=DATE, default=None,
+                     help="Evaluate the plan as of this date (YYYY-MM-DD). Default: the "
+                          "Settings sheet's As-of date, else today.")
+
+
+def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn unexpected exceptions into one line (MSHEETS_DEBUG=1 shows the traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:
+            if os.environ.get("MSHEETS_DEBUG"):
+                raise
+            raise PlanError(f"unexpected problem: {type(exc).__name__}: {exc}. "
+                            "Set MSHEETS_DEBUG=1 to see details, and please report it.") from None
+
+    return wrapper
+
+
+def _load(path: Path, as_of: date | None):  # type: ignore[no-untyped-def]
+    from .reader import load_plan
+
+    return load_plan(path, as_of=as_of, today=date.today())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="msheets")
+def cli() -> None:
+    """Milestone charts that live in Excel and LibreOffice.
+
+    \b
+    msheets new plan.xlsx          write a new plan workbook to fill in
+    msheets check plan.xlsx        list every problem by sheet and cell
+    msheets refresh plan.xlsx      write health, budget, workload ... back
+    msheets report plan.xlsx       a summary (text, markdown, html, json)
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--template", "-t", "template", default="blank", show_default=True,
+              help="Preset to start from (see `msheets templates`).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of sheet names, headers, dropdowns and guide.")
+@click.option("--start", type=DATE, default=None,
+              help="Date the preset's milestones count from (default: next Monday).")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@friendly
+def new(path: Path, template: str, lang: str, start: date | None, force: bool) -> None:
+    """Write a new milestone-chart workbook to fill in Excel or LibreOffice."""
+    from .template import write_new_workbook
+
+    out = write_new_workbook(path, template=template, lang=lang, start=start, force=force,
+                             today=date.today())
+    click.echo(f"Wrote {out} ({template}, {lang}). Open it, fill the Milestones sheet, then run "
+               f"`msheets refresh {out.name}`.")
+
+
+@cli.command()
+@friendly
+def templates() -> None:
+    """List the presets `msheets new --template` accepts."""
+    from .template import list_presets
+
+    presets = list_presets()
+    pad = max(len(p.name) for p in presets)
+    for p in presets:
+        click.echo(f"{p.name.ljust(pad)}  {p.description}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as a JSON list.")
+@AS_OF
+@friendly
+def check(path: Path, as_json: bool, as_of: date | None) -> None:
+    """Validate a plan; exit 0 when no error, 1 when errors, 2 when unreadable."""
+    from .issues_text import issues_table
+
+    plan = _load(path, as_of)
+    if as_json:
+        click.echo(json.dumps([i.to_json() for i in plan.issues], indent=2, ensure_ascii=False))
+    else:
+        click.echo(issues_table(plan.issues, color=sys.stdout.isatty()), nl=False)
+    if plan.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@AS_OF
+@friendly
+def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> None:
+    """Summarise a plan: health, budget, workload, metrics and the next review."""
+    from . import report as rep
+    from .rules import evaluate
+
+    plan = _load(path, as_of)
+    status = evaluate(plan, plan.as_of)
+    if fmt == "json":
+        text = json.dumps(rep.to_json(status), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        text = rep.to_markdown(status)
+    elif fmt == "html":
+        from .html_report import to_html
+
+        text = to_html(status)
+    elif output is None and sys.stdout.isatty():
+        from .issues_text import print_rich_report
+
+        print_rich_report(status)
+        return
+    else:
+        text = rep.to_text(status)
+    if output is not None:
+        from .safe_write import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="msheets")
+
+
+__all__ = ["MsheetsError", "cli", "main"]

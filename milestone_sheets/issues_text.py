@@ -1,0 +1,62 @@
+"""Terminal output: the issues list of `check`, and the rich version of `report`."""
+
+from __future__ import annotations
+
+from .model import SEVERITIES, Issue
+from .rules import PlanStatus
+
+
+def _value(v: object) -> str:
+    s = "" if v is None else str(v)
+    return s if len(s) <= 30 else s[:29] + "…"
+
+
+def issues_table(issues: list[Issue], color: bool = False) -> str:
+    """Issues grouped by severity with Sheet!Cell references, and a one-line count."""
+    lines: list[str] = []
+    counts = {s: 0 for s in SEVERITIES}
+    for sev in SEVERITIES:
+        group = [i for i in issues if i.severity == sev]
+        counts[sev] = len(group)
+        if not group:
+            continue
+        title = f"{sev.upper()}S ({len(group)})"
+        lines.append(f"\x1b[1m{title}\x1b[0m" if color else title)
+        where_w = max(len(i.where) for i in group)
+        field_w = max(len(i.field) for i in group)
+        for i in group:
+            value = f"  [{_value(i.value)}]" if i.value not in (None, "") else ""
+            lines.append(f"  {i.where.ljust(where_w)}  {i.field.ljust(field_w)}  "
+                         f"{i.message}{value}")
+        lines.append("")
+    lines.append(f"{counts['error']} error(s), {counts['warning']} warning(s), "
+                 f"{counts['info']} info")
+    return "\n".join(lines) + "\n"
+
+
+def print_rich_report(status: PlanStatus) -> None:
+    """The text report as rich tables, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .report import headline, sections
+
+    console = Console()
+    console.print(f"[bold]{status.plan.name}[/bold] - as of {status.as_of.isoformat()}",
+                  markup=True, highlight=False)
+    grid = Table.grid(padding=(0, 2))
+    for k, v in headline(status):
+        grid.add_row(f"[bold]{k}[/bold]", v)
+    console.print(grid)
+    for title, header, rows in sections(status):
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for h in header:
+            table.add_column(h, overflow="fold")
+        for r in rows:
+            table.add_row(*[str(c) for c in r])
+        console.print(table)
+    errors = len(status.plan.errors)
+    if errors:
+        console.print(f"{errors} error(s): run `msheets check` for the cells.")

@@ -1,0 +1,161 @@
+"""Typed records read from a workbook, and the issues found on the way."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Issue:
+    severity: str  # error | warning | info
+    sheet: str
+    cell: str
+    field: str
+    value: Any
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        v = d["value"]
+        if isinstance(v, date):
+            d["value"] = v.isoformat()
+        elif v is not None and not isinstance(v, (int, float, str, bool)):
+            d["value"] = str(v)
+        return d
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+@dataclass
+class Milestone:
+    row: int
+    id: str
+    name: str
+    phase: str | None = None
+    strategy: str | None = None
+    tactic: str | None = None
+    type: str = "Implementation"
+    owner: str | None = None  # Team's spelling when matched, else as typed
+    owner_known: bool = False
+    start: date | None = None  # as typed (None when blank or invalid)
+    due: date | None = None
+    budget: float | None = None  # total for the milestone ("/month" already expanded)
+    actual: float | None = None
+    effort: float | None = None
+    pct: float | None = None  # fraction 0..1
+    status: str = "Not started"
+    completed: date | None = None
+    deliverable: str | None = None
+    depends_on: list[str] = field(default_factory=list)
+    metric: str | None = None
+    target_value: float | None = None
+    notes: str | None = None
+    id_filled: bool = False  # the ID cell was blank; refresh writes `id` there
+
+
+@dataclass
+class Metric:
+    row: int
+    name: str
+    unit: str | None = None
+    direction: str | None = None  # as typed (English), None = inferred
+    baseline: float | None = None
+    baseline_date: date | None = None
+    target: float | None = None
+    target_date: date | None = None
+    current: float | None = None  # the Current cell
+    owner: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class Reading:
+    row: int
+    date: date
+    metric: str
+    value: float
+
+
+@dataclass
+class TeamMember:
+    row: int
+    name: str
+    role: str | None = None
+    email: str | None = None
+    capacity: float | None = None
+
+
+@dataclass
+class Settings:
+    plan_name: str = ""
+    currency: str = "USD"
+    as_of: date | None = None
+    date_order: str = "MDY"
+    due_soon: int = 14
+    default_duration: int = 14
+    default_effort: float = 8.0
+    default_capacity: float = 40.0
+    overload_threshold: float = 100.0
+    workload_weeks: int = 8
+    plan_review: str = "Monthly, 2nd Friday"
+    language: str = "en"
+
+
+@dataclass
+class BaselineEntry:
+    id: str
+    due: date | None
+    budget: float | None
+    recorded: date | None
+
+
+@dataclass
+class SheetLayout:
+    """Where an input sheet's table is in the workbook (for write-back)."""
+
+    title: str
+    header_row: int  # 1-based
+    columns: dict[str, int]  # column key -> 1-based column index
+    last_column: int
+    last_row: int
+
+
+@dataclass
+class Plan:
+    path: Path
+    language: str
+    settings: Settings
+    as_of: date
+    milestones: list[Milestone] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
+    baseline: dict[str, BaselineEntry] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    layouts: dict[str, SheetLayout] = field(default_factory=dict)
+    sheet_titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title
+
+    @property
+    def name(self) -> str:
+        return self.settings.plan_name or self.path.stem
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    def milestones_frame(self) -> Any:
+        """The milestones as a pandas DataFrame, one row per milestone (for analysts)."""
+        import pandas as pd
+
+        rows = [asdict(m) for m in self.milestones]
+        for r in rows:
+            r["depends_on"] = ", ".join(r["depends_on"])
+        return pd.DataFrame(rows)

@@ -1,0 +1,298 @@
+"""The xlsx package (a zip) before any parser sees it: safety checks and parts.
+
+Files travel by e-mail; this module refuses what no real plan looks like
+(zip bombs, XML with DTDs, absurd sheet dimensions, encrypted, legacy or
+macro workbooks) and finds what a rewrite would lose.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+from .errors import PlanError, RefusedError
+
+MAX_PARTS = 5_000
+MAX_PART_BYTES = 600 * 1024**2
+MAX_TOTAL_BYTES = 1536 * 1024**2
+MAX_RATIO = 400  # uncompressed / compressed, for parts above RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 20 * 1024**2
+MAX_CELLS = 40_000_000  # rows x columns a sheet may claim
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass
+class SheetPart:
+    title: str
+    part: str  # e.g. xl/worksheets/sheet1.xml
+    state: str = "visible"
+
+
+@dataclass
+class Package:
+    path: Path
+    sheets: list[SheetPart] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+    def part_of(self, title: str) -> str | None:
+        for s in self.sheets:
+            if s.title == title:
+                return s.part
+        return None
+
+
+def _fail(path: Path, what: str, todo: str) -> PlanError:
+    return PlanError(f"{path.name}: {what}. {todo}")
+
+
+def check_lock_files(path: Path) -> None:
+    """Refuse while Excel (~$name) or LibreOffice (.~lock.name#) has the file open."""
+    for lock, app in ((f"~${path.name}", "Excel"), (f".~lock.{path.name}#", "LibreOffice")):
+        if (path.parent / lock).exists():
+            raise RefusedError(
+                f"{path.name} is open in {app} (lock file {lock} found). "
+                f"Close it in {app} first, then run the command again; nothing was written."
+            )
+
+
+def open_package(path: Path) -> Package:
+    """Check that `path` is a readable, plausible xlsx workbook and list its sheets."""
+    path = Path(path)
+    if not path.exists():
+        raise PlanError(f"{path}: no such file. Check the path.")
+    if path.is_dir():
+        raise PlanError(f"{path}: is a folder, not a workbook. Give the path of an .xlsx file.")
+    if not os.access(path, os.R_OK):
+        raise _fail(path, "cannot be read (permission denied)", "Check the file's permissions.")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})", "Check the file.") from None
+    if not head:
+        raise _fail(path, "is empty (0 bytes)", "Save the plan again from Excel or LibreOffice, "
+                    "or make a new one with `msheets new`.")
+    if head == OLE_MAGIC:
+        raise _fail(path, "is password-protected or an old-style .xls workbook",
+                    "Remove the password (or Save As .xlsx) in Excel or LibreOffice, then retry.")
+    if not zipfile.is_zipfile(path):
+        raise _fail(path, "is not an xlsx workbook", "Save it as Excel Workbook (.xlsx).")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(path, f"is a damaged zip/xlsx file ({exc})", "Restore it from a backup.") from None
+    with zf:
+        return _inspect(path, zf)
+
+
+def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
+    if "mimetype" in names and "content.xml" in names:
+        raise _fail(path, "is an OpenDocument spreadsheet (.ods)",
+                    "Open it in LibreOffice and Save As Excel 2007-365 (.xlsx).")
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        raise _fail(path, "is password-protected", "Remove the password, then retry.")
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" in names:
+        raise _fail(path, "is a binary workbook (.xlsb)", "Save it as Excel Workbook (.xlsx).")
+    if "xl/workbook.xml" not in names:
+        raise _fail(path, "is a zip file but not an xlsx workbook (no xl/workbook.xml)",
+                    "Give the path of an .xlsx plan.")
+    if "xl/vbaProject.bin" in names or path.suffix.lower() in (".xlsm", ".xltm"):
+        raise _fail(path, "contains macros (.xlsm)",
+                    "msheets does not open macro workbooks; Save As .xlsx (without macros).")
+    if len(infos) > MAX_PARTS:
+        raise _fail(path, f"has {len(infos)} parts, far more than any plan",
+                    "This file is not a plan msheets can safely read.")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES or (
+            info.file_size > RATIO_MIN_BYTES
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _fail(path, f"part {info.filename} unpacks to {info.file_size:,} bytes "
+                        f"(a zip bomb?)", "This file is not a plan msheets can safely read.")
+    if total > MAX_TOTAL_BYTES:
+        raise _fail(path, f"unpacks to {total:,} bytes", "This file is too large to be a plan.")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            _check_no_dtd(path, zf, info.filename)
+    pkg = Package(path, names=names)
+    pkg.sheets = _sheet_parts(path, zf)
+    for sheet in pkg.sheets:
+        if sheet.part in names:
+            _check_dimensions(path, zf, sheet)
+    return pkg
+
+
+def _check_no_dtd(path: Path, zf: zipfile.ZipFile, name: str) -> None:
+    with zf.open(name) as fh:
+        head = fh.read(4096)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise _fail(path, f"part {name} declares a DTD or entities (no spreadsheet program "
+                    "writes that: an entity-expansion or external-entity attack?)",
+                    "This file is not a plan msheets can safely read.")
+
+
+def _parse_xml(path: Path, zf: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-def]
+    try:
+        return SafeET.fromstring(zf.read(name))
+    except Exception as exc:  # defusedxml raises several kinds
+        raise _fail(path, f"part {name} is not valid XML ({type(exc).__name__})",
+                    "Restore the file from a backup or re-save it in Excel.") from None
+
+
+def _rels(path: Path, zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """relationship id -> (type suffix, target part) of a part."""
+    base, fname = posixpath.split(part)
+    rels_name = posixpath.join(base, "_rels", fname + ".rels")
+    if rels_name not in zf.namelist():
+        return {}
+    root = _parse_xml(path, zf, rels_name)
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.findall(f"{{{NS_PKG}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            resolved = target
+        elif target.startswith("/"):
+            resolved = target[1:]
+        else:
+            resolved = posixpath.normpath(posixpath.join(base, target))
+        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
+    return out
+
+
+def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[SheetPart]:
+    root = _parse_xml(path, zf, "xl/workbook.xml")
+    rels = _rels(path, zf, "xl/workbook.xml")
+    out = []
+    sheets = root.find(f"{{{NS_MAIN}}}sheets")
+    for el in sheets if sheets is not None else []:
+        rid = el.get(f"{{{NS_REL}}}id", "")
+        kind, target = rels.get(rid, ("", ""))
+        if kind == "worksheet":
+            out.append(SheetPart(el.get("name", ""), target, el.get("state", "visible")))
+    return out
+
+
+_DIM = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
+_ROW = re.compile(rb'<(?:\w+:)?row [^>]*?r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3})\d')
+
+
+def _col_number(letters: bytes | str) -> int:
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_dimensions(path: Path, zf: zipfile.ZipFile, sheet: SheetPart) -> None:
+    """Refuse sheets whose claimed or real extent is far beyond any plan."""
+    with zf.open(sheet.part) as fh:
+        head = fh.read(2048)
+    m = _DIM.search(head)
+    if m and m[3]:
+        rows = int(m[4]) - int(m[2] or 1) + 1
+        cols = _col_number(m[3]) - _col_number(m[1] or b"A") + 1
+        if rows * cols > MAX_CELLS:
+            raise _fail(path, f"sheet {sheet.title!r} claims {rows:,} x {cols:,} cells",
+                        "This file is not a plan msheets can safely read.")
+    # The claim can lie: look at the real extent (last row; any column past ZZ).
+    data = zf.read(sheet.part)
+    last_row = 0
+    tail = data[-65536:]
+    for r in _ROW.finditer(tail):
+        last_row = max(last_row, int(r[1]))
+    wide = max((_col_number(c[1]) for c in _WIDE_CELL.finditer(data)), default=0)
+    if last_row and wide and last_row * wide > MAX_CELLS:
+        raise _fail(path, f"sheet {sheet.title!r} has cells out to row {last_row:,} and "
+                    f"column {wide:,}", "This file is not a plan msheets can safely read.")
+
+
+# --------------------------------------------------------------------------- write-back safety
+
+_LOSSY_SHEET_RELS = {
+    "drawing": "images, charts or shapes",
+    "pivotTable": "a pivot table",
+    "oleObject": "embedded objects",
+    "control": "form controls",
+    "threadedComment": "threaded comments",
+    "slicer": "slicers",
+    "timeline": "timelines",
+    "queryTable": "a query table",
+}
+_LOSSY_WORKBOOK_RELS = {
+    "externalLink": "links to other workbooks",
+    "pivotCacheDefinition": "pivot caches",
+    "slicerCache": "slicers",
+    "timelineCache": "timelines",
+    "connections": "data connections",
+    "vbaProject": "macros",
+}
+# extLst entries openpyxl drops; harmless ones (LibreOffice's own) are not listed.
+_LOSSY_EXT = {
+    b"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}": "sparklines",
+    b"{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}": "extended data validations",
+    b"{78C0D931-6437-407d-A8EE-F0AAD7539E65}": "extended conditional formats (data bars, icons)",
+    b"{A8765BA9-456A-4dab-B4F3-ACF838C121DE}": "slicers",
+    b"{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}": "slicers",
+    b"{7E03D99C-DC04-49d9-9315-930204A7B6E9}": "timelines",
+}
+
+
+def lossy_parts(path: Path, pkg: Package, managed_titles: set[str]) -> list[str]:
+    """What a rewrite through openpyxl would lose, as 'what (where)' phrases.
+
+    Managed sheets are rebuilt by refresh, so their own charts do not count.
+    """
+    found: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        for kind, _target in _rels(path, zf, "xl/workbook.xml").values():
+            if kind in _LOSSY_WORKBOOK_RELS:
+                found.append(f"{_LOSSY_WORKBOOK_RELS[kind]} (workbook)")
+        for sheet in pkg.sheets:
+            if sheet.title in managed_titles or sheet.part not in pkg.names:
+                continue
+            for kind, _target in _rels(path, zf, sheet.part).values():
+                if kind in _LOSSY_SHEET_RELS:
+                    found.append(f"{_LOSSY_SHEET_RELS[kind]} (sheet {sheet.title!r})")
+            data = zf.read(sheet.part)
+            if b"extLst" in data:
+                for uri, what in _LOSSY_EXT.items():
+                    if uri.lower() in data.lower():
+                        found.append(f"{what} (sheet {sheet.title!r})")
+        if any(n.startswith("xl/threadedComments/") for n in pkg.names) and not any(
+            "threaded comments" in f for f in found
+        ):
+            found.append("threaded comments (workbook)")
+    return sorted(set(found))
+
+
+_FORMULA_NO_VALUE = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)'
+    rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+
+
+def formula_cells(path: Path, part: str) -> tuple[set[str], set[str]]:
+    """(cells holding a formula, those of them with no computed value) of one sheet part."""
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(part)
+    if b"<f" not in data and b":f" not in data:
+        return set(), set()
+    with_formula = {m[1].decode() for m in _FORMULA_CELL.finditer(data)}
+    no_value = {m[1].decode() for m in _FORMULA_NO_VALUE.finditer(data)}
+    return with_formula, no_value

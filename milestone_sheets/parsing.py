@@ -1,0 +1,402 @@
+"""Cell values to typed values (contract section 3). Pure functions, no I/O.
+
+Every parser takes the raw cell value (what the spreadsheet stored: None,
+str, float, int, bool, date or datetime) and returns a `Parsed` result:
+the value, whether text had to be interpreted (so the reader can say what it
+was read as), or an error message.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from .schema import normalize
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any = None
+    error: str | None = None
+    interpreted: bool = False  # text that had to be read as something
+    per_month: bool = False  # money only: "1,000/month"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+BLANK = Parsed()
+EXCEL_EPOCH = date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def clean_text(raw: object) -> str | None:
+    """Trimmed text of a cell, None when blank; numbers print without '.0'."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if raw.time() == time() else raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return " ".join(str(raw).split())
+
+
+# --------------------------------------------------------------------------- dates
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    (
+        "january jan janvier janv",
+        "february feb feb fevrier fevr fev",
+        "march mar mars",
+        "april apr avril avr",
+        "may mai",
+        "june jun juin",
+        "july jul juillet juil",
+        "august aug aout",
+        "september sep sept septembre",
+        "october oct octobre",
+        "november nov novembre",
+        "december dec decembre",
+    ),
+    start=1,
+):
+    for _n in _names.split():
+        MONTHS[_n] = _i
+
+WEEKDAY_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lun", "mer", "jeu", "ven", "sam", "dim",
+}
+FILLER_WORDS = {"end", "of", "the", "fin", "de", "du", "la", "le", "by", "in", "en", "au", "eom"}
+
+
+def serial_to_date(serial: float) -> date | None:
+    if isinstance(serial, bool) or not math.isfinite(serial) or not 1 <= serial <= MAX_SERIAL:
+        return None
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    return n + 2000 if len(y) <= 2 else n
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def quarter_end(y: int, q: int) -> date:
+    return month_end(y, q * 3)
+
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_QUARTER = [
+    re.compile(r"^(?:q|t)([1-4])(?:[ \-/]*(\d{4}|\d{2}))?$"),
+    re.compile(r"^(\d{4})[ \-/]*(?:q|t)([1-4])$"),
+]
+
+
+def normalize_words(text: str) -> str:
+    """Lower-case, accent-free text keeping digits, letters, '-', '/', '.', ','."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", text).casefold()
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(s.split())
+
+
+def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
+    s = normalize_words(text)
+    s = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th|er|e)\b", r"\1", s)  # 1st, 1er, 2e
+    m = _ISO.match(s)
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    m = _NUMERIC.match(s)
+    if m:
+        a, b, y = int(m[1]), int(m[2]), _year(m[3])
+        first = (b, a) if order == "DMY" else (a, b)
+        return _make(y, first[0], first[1]) or _make(y, first[1], first[0])
+    m = _YEAR_MONTH.match(s)
+    if m and 1 <= int(m[2]) <= 12:
+        return month_end(int(m[1]), int(m[2]))
+    m = _MONTH_YEAR.match(s)
+    if m and 1 <= int(m[1]) <= 12:
+        return month_end(int(m[2]), int(m[1]))
+    words = [w.strip(".") for w in re.split(r"[\s,]+", s)]
+    words = [w for w in words if w and w not in FILLER_WORDS and w not in WEEKDAY_WORDS]
+    if not words:
+        return None
+    compact = " ".join(words)
+    for rx in _QUARTER:
+        m = rx.match(compact)
+        if m:
+            if rx is _QUARTER[0]:
+                q, y = int(m[1]), _year(m[2]) if m[2] else default_year
+            else:
+                y, q = int(m[1]), int(m[2])
+            return quarter_end(y, q)
+    # month names: "Sep 30 2026", "30 sept 2026", "September 2026", "sept. 2026"
+    month = None
+    numbers: list[str] = []
+    for w in words:
+        if w in MONTHS and month is None:
+            month = MONTHS[w]
+        elif w.isdigit():
+            numbers.append(w)
+        else:
+            return None
+    if month is None:
+        return None
+    if len(numbers) == 1:
+        if len(numbers[0]) == 4:
+            return month_end(int(numbers[0]), month)
+        return _make(default_year, month, int(numbers[0]))
+    if len(numbers) == 2:
+        d, y = (numbers[0], numbers[1]) if len(numbers[1]) == 4 or len(numbers[0]) <= 2 else (
+            numbers[1], numbers[0])
+        if len(d) > 2:
+            return None
+        return _make(_year(y), month, int(d))
+    if not numbers:
+        return month_end(default_year, month)
+    return None
+
+
+def parse_date(raw: object, order: str = "MDY", default_year: int | None = None) -> Parsed:
+    """A date cell, Excel serial number or text date (ISO, order, month names, quarters)."""
+    if is_blank(raw):
+        return BLANK
+    if isinstance(raw, datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, date):
+        return Parsed(raw)
+    if isinstance(raw, bool):
+        return Parsed(error="is TRUE/FALSE, not a date")
+    if isinstance(raw, (int, float)):
+        d = serial_to_date(float(raw))
+        return Parsed(d) if d else Parsed(error=f"{raw!r} is not a date")
+    if isinstance(raw, (time, timedelta)):
+        return Parsed(error="is a time, not a date")
+    text = str(raw).strip()
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        d = serial_to_date(float(text))
+        if d:
+            return Parsed(d, interpreted=True)
+    year = default_year or date.today().year
+    try:
+        d = _parse_text_date(text, order.upper(), year)
+    except (ValueError, OverflowError):
+        d = None
+    if d is None:
+        return Parsed(error=f"cannot read {text!r} as a date")
+    return Parsed(d, interpreted=True)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_PER_MONTH = re.compile(
+    r"(?:/\s*|\bper\s+|\ba\s+|\bpar\s+|\bpm\b)?\b(?:months?|mo|mois|mensuel(?:le)?|monthly)\b\.?$"
+    r"|\s*/\s*m$|\bpm$"
+)
+_CURRENCY = re.compile(
+    r"[$€£¥₹₣]|\b(?:usd|eur|gbp|cad|aud|chf|jpy|nzd|sek|nok|dkk|inr|us\$|ca\$|au\$|euros?|dollars?)\b|\bfr\b|\bfrs\b",
+)
+
+
+def _number_text(s: str) -> float | None:
+    """A number written with either separator convention: 1,200.50 / 1 200,50 / 1.200,50."""
+    s = s.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
+    s = s.replace("\u2019", "").replace("\u2212", "-")
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        neg, s = True, s[1:-1]
+    if s.startswith("-"):
+        neg, s = not neg, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    if s.endswith("-"):  # accounting "500-"
+        neg, s = not neg, s[:-1]
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not re.search(r"\d", s):
+        return None
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        thou = "," if dec == "." else "."
+        if s.count(dec) > 1:
+            return None
+        whole, frac = s.split(dec)
+        if not re.fullmatch(r"\d{1,3}(?:" + re.escape(thou) + r"\d{3})*", whole):
+            return None
+        s = whole.replace(thou, "") + "." + frac
+    elif dots > 1 or commas > 1:
+        sep = "." if dots else ","
+        if not re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", s):
+            return None
+        s = s.replace(sep, "")
+    elif dots == 1 or commas == 1:
+        sep = "." if dots else ","
+        whole, frac = s.split(sep)
+        if len(frac) == 3 and whole and whole != "0" and len(whole) <= 3:
+            s = whole + frac  # 1,200 or 1.200: a thousands separator
+        else:
+            s = (whole or "0") + "." + frac
+    if s.endswith("."):
+        s = s[:-1]
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return -value if neg else value
+
+
+def _numeric_cell(raw: object) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        v = float(raw)
+        return v if math.isfinite(v) else None
+    return None
+
+
+def parse_number(raw: object, what: str = "a number") -> Parsed:
+    """A plain number: cell numbers, or text like '1,5', '8 h', '1.5k', '2.5%'."""
+    if is_blank(raw):
+        return BLANK
+    v = _numeric_cell(raw)
+    if v is not None:
+        return Parsed(v)
+    if isinstance(raw, (date, datetime, time, timedelta, bool)):
+        return Parsed(error=f"is a {type(raw).__name__}, not {what}")
+    text = str(raw).strip()
+    s = normalize_words(text)
+    scale = 1.0
+    s = re.sub(r"\s*(?:h|hrs?|hours?|heures?)\.?$", "", s)
+    if s.endswith("%"):
+        s, scale = s[:-1].strip(), 0.01
+    elif re.search(r"\d\s*k$", s):
+        s, scale = s[:-1].strip(), 1000.0
+    n = _number_text(s)
+    if n is None:
+        return Parsed(error=f"cannot read {text!r} as {what}")
+    value = n * scale
+    return Parsed(value, interpreted=not re.fullmatch(r"-?\d+(?:\.\d+)?", text))
+
+
+def parse_money(raw: object) -> Parsed:
+    """Money: numbers, or text with symbols/codes, separators, 'k', and '/month'."""
+    if is_blank(raw):
+        return BLANK
+    v = _numeric_cell(raw)
+    if v is not None:
+        return Parsed(v)
+    if isinstance(raw, (date, datetime, time, timedelta, bool)):
+        return Parsed(error=f"is a {type(raw).__name__}, not an amount of money")
+    text = str(raw).strip()
+    s = normalize_words(text)
+    per_month = False
+    m = _PER_MONTH.search(s)
+    if m and m.start() > 0:
+        per_month, s = True, s[: m.start()].strip()
+    s = _CURRENCY.sub(" ", s).strip()
+    scale = 1.0
+    m2 = re.fullmatch(r"(.*\d)\s*k", s)
+    if m2:
+        s, scale = m2[1], 1000.0
+    n = _number_text(s.strip())
+    if n is None:
+        return Parsed(error=f"cannot read {text!r} as an amount of money")
+    return Parsed(n * scale, interpreted=True, per_month=per_month)
+
+
+def parse_percent(raw: object) -> Parsed:
+    """0.5, 50, '50%' and '50 %' all mean 50%; above 100% is an error. Returns a fraction."""
+    if is_blank(raw):
+        return BLANK
+    if isinstance(raw, bool):
+        return Parsed(error="is TRUE/FALSE, not a percentage")
+    interpreted = False
+    if isinstance(raw, (int, float)):
+        n = float(raw)
+        if not math.isfinite(n):
+            return Parsed(error="is not a finite number")
+        frac = n if n <= 1 else n / 100
+    elif isinstance(raw, (date, datetime, time, timedelta)):
+        return Parsed(error=f"is a {type(raw).__name__}, not a percentage")
+    else:
+        text = normalize_words(str(raw).strip())
+        interpreted = True
+        if text.endswith("%"):
+            n2 = _number_text(text[:-1].strip())
+            frac = None if n2 is None else n2 / 100
+        else:
+            n2 = _number_text(text)
+            frac = None if n2 is None else (n2 if n2 <= 1 else n2 / 100)
+        if frac is None:
+            return Parsed(error=f"cannot read {str(raw).strip()!r} as a percentage")
+    if frac < 0:
+        return Parsed(error="is negative; use 0% to 100%")
+    if frac > 1 + 1e-9:
+        return Parsed(error="is above 100%")
+    return Parsed(min(frac, 1.0), interpreted=interpreted)
+
+
+def parse_choice(raw: object, lookup: Any, what: str) -> Parsed:
+    """A dropdown value (English or French) to its English name."""
+    text = clean_text(raw)
+    if text is None:
+        return BLANK
+    value = lookup(text)
+    if value is None:
+        return Parsed(error=f"unknown {what} {text!r}")
+    return Parsed(value)
+
+
+def parse_ids(raw: object) -> list[str]:
+    """'M-001, M-002; M-003' -> ['M-001', 'M-002', 'M-003']."""
+    text = clean_text(raw)
+    if text is None:
+        return []
+    return [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
+
+
+def months_touched(start: date, due: date) -> int:
+    """Calendar months touched by [start, due] (at least 1)."""
+    if due < start:
+        start, due = due, start
+    return (due.year - start.year) * 12 + due.month - start.month + 1
+
+
+def format_money(value: float, currency: str) -> str:
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+    sym = symbols.get(currency.upper())
+    amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    if sym == "€":
+        return f"{amount.replace(',', ' ')} €"
+    return f"{sym}{amount}" if sym else f"{amount} {currency}"
