@@ -168,6 +168,42 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write the refreshed workbook here and leave PATH as it is.")
+@AS_OF
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@friendly
+def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) -> None:
+    """Validate the plan and write health, budget, workload ... back into the workbook.
+
+    In place by default, keeping the previous version as PATH.bak. Refuses while
+    the file is open in Excel or LibreOffice, and when it holds parts (images,
+    charts, pivot tables ...) that would be lost: then use --output.
+    """
+    from .writeback import refresh_workbook
+
+    result = refresh_workbook(path, output=output, as_of=as_of, today=date.today(),
+                              dry_run=dry_run)
+    plan, status = result.plan, result.status
+    for line in result.changes:
+        click.echo(("would change: " if dry_run else "") + line)
+    errors = len(plan.errors)
+    warnings = sum(1 for i in plan.issues if i.severity == "warning")
+    t = status.totals
+    summary = (f"{t['milestones']} milestones: {t['done']} done, {t['overdue']} overdue, "
+               f"{t['at_risk']} at risk, {t['due_soon']} due soon; {errors} error(s), "
+               f"{warnings} warning(s) (see the Issues sheet)")
+    if dry_run:
+        click.echo(f"Dry run as of {plan.as_of.isoformat()}: nothing was written. {summary}")
+        return
+    if result.missing_in_copy:
+        click.echo("note: the copy lacks " + "; ".join(result.missing_in_copy), err=True)
+    backup = f" (previous version kept as {result.backup.name})" if result.backup else ""
+    click.echo(f"Refreshed {result.target} as of {plan.as_of.isoformat()}{backup}. {summary}")
+
+
 def main() -> None:
     cli(prog_name="msheets")
 

@@ -142,6 +142,7 @@ class Plan:
     issues: list[Issue] = field(default_factory=list)
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
     sheet_titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title
+    package: Any = field(default=None, repr=False, compare=False)  # the checked xlsx package
 
     @property
     def name(self) -> str:

@@ -90,7 +90,8 @@ def open_package(path: Path) -> Package:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _fail(path, f"is a damaged zip/xlsx file ({exc})", "Restore it from a backup.") from None
+        raise _fail(path, f"is a damaged zip/xlsx file ({exc})",
+                    "Restore it from a backup.") from None
     with zf:
         return _inspect(path, zf)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -233,9 +233,11 @@ def load_plan(path: str | Path, as_of: date | None = None, today: date | None = 
     pkg = open_package(path)
     book = Workbook(path, pkg)
     try:
-        return _read(path, book, as_of, today or date.today())
+        plan = _read(path, book, as_of, today or date.today())
     finally:
         book.close()
+    plan.package = pkg
+    return plan
 
 
 def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
@@ -351,7 +353,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
             if p.error or p.value is None or p.value < 0:
                 bad(key, value, ref, p.error or "must not be negative")
             else:
-                setattr(s, key, int(round(p.value)) if setting.kind == "int" else p.value)
+                setattr(s, key, round(p.value) if setting.kind == "int" else p.value)
     s.currency = s.currency.upper()
     return s, lang
 
@@ -396,11 +398,11 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
                                                                "Direction"),
                    r.number("baseline"), r.date("baseline_date"), r.number("target"),
                    r.date("target_date"), r.number("current"), r.text("owner"), r.text("notes"))
-        if m.direction and m.baseline is not None and m.target is not None:
-            if (m.direction == "Increase" and m.target < m.baseline) or (
-                m.direction == "Decrease" and m.target > m.baseline
-            ):
-                r.issue("warning", "target", f"target {m.target:g} contradicts Direction "
+        if m.baseline is not None and m.target is not None and (
+            (m.direction == "Increase" and m.target < m.baseline)
+            or (m.direction == "Decrease" and m.target > m.baseline)
+        ):
+            r.issue("warning", "target", f"target {m.target:g} contradicts Direction "
                         f"{m.direction} from baseline {m.baseline:g}")
         metrics.append(m)
     return metrics
@@ -601,7 +603,7 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
              for c in range(grid.col0 + 1, grid.last_col + 1)}
 
     def col(key: str) -> int | None:
-        return next((heads[k] for k in schema.WORDS[key].keys() if k in heads), None)
+        return next((heads[k] for k in schema.WORDS[key].match_keys() if k in heads), None)
 
     id_col, due_col, budget_col, rec_col = col("id"), col("due"), col("budget"), col("recorded")
     out: dict[str, BaselineEntry] = {}
@@ -611,16 +613,11 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
         mid = clean_text(grid.value(row, id_col))
         if not mid or mid.casefold() in out:
             continue
-
-        def get_date(c: int | None) -> date | None:
-            v = grid.value(row, c) if c else None
-            if isinstance(v, datetime):
-                return v.date()
-            return v if isinstance(v, date) else parse_date(v).value if v else None
-
-        budget = grid.value(row, budget_col) if budget_col else None
-        out[mid.casefold()] = BaselineEntry(
-            mid, get_date(due_col),
-            float(budget) if isinstance(budget, (int, float)) and not isinstance(budget, bool)
-            else None, get_date(rec_col))
+        budget = parse_money(grid.value(row, budget_col) if budget_col else None).value
+        out[mid.casefold()] = BaselineEntry(mid, _date_at(grid, row, due_col), budget,
+                                            _date_at(grid, row, rec_col))
     return out
+
+
+def _date_at(grid: Grid, row: int, col: int | None) -> date | None:
+    return parse_date(grid.value(row, col) if col else None).value

@@ -227,9 +227,8 @@ def evaluate(plan: Plan, as_of: date) -> PlanStatus:
             st.flags.append("no owner")
         elif not m.owner_known:
             st.flags.append("unknown owner")
-        if st.slip:
-            if st.slip > 0:
-                st.flags.append(f"slipped {st.slip} days")
+        if st.slip and st.slip > 0:
+            st.flags.append(f"slipped {st.slip} days")
     budget = _budget(statuses, plan)
     review = _review(plan, statuses, metrics, as_of)
     return PlanStatus(plan, as_of, statuses, budget, workload, metrics, review)

@@ -24,6 +24,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.fsync(fh.fileno())
         if target.exists():
             shutil.copymode(target, tmp_path)
+        else:  # mkstemp makes 0600 files; a new file gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ class Label:
     def __call__(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
 
-    def keys(self) -> set[str]:
+    def match_keys(self) -> set[str]:
         return {normalize(x) for x in (self.en, self.fr, *self.aliases)}
 
 
@@ -75,7 +75,7 @@ def find_sheet_key(title: str) -> str | None:
     """The sheet key a workbook tab title stands for, in either language."""
     n = normalize(title)
     for key, sheet in SHEETS.items():
-        if n in sheet.label.keys():
+        if n in sheet.label.match_keys():
             return key
     return None
 
@@ -252,7 +252,7 @@ def header_index(sheet: str) -> dict[str, str]:
     """normalized header -> column key, for one input sheet."""
     out: dict[str, str] = {}
     for col in COLUMNS[sheet]:
-        for k in col.label.keys():
+        for k in col.label.match_keys():
             out.setdefault(k, col.key)
     return out
 
@@ -272,7 +272,7 @@ class Choices:
         """The English value a typed value stands for, or None."""
         n = normalize(text)
         for v in self.values:
-            if n in v.keys():
+            if n in v.match_keys():
                 return v.en
         return None
 
@@ -406,7 +406,7 @@ SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 def find_setting(name: str) -> Setting | None:
     n = normalize(name)
     for s in SETTINGS:
-        if n in s.label.keys():
+        if n in s.label.match_keys():
             return s
     return None
 

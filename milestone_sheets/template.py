@@ -6,8 +6,6 @@ under templates/ are data (TOML) dated relative to a start date.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +15,7 @@ from typing import Any
 from . import schema
 from .errors import MsheetsError
 from .reviews import parse_review, review_dates
+from .safe_write import atomic_path
 from .schema import Column
 
 TABLE_ROWS = 50  # rows in each input table, so that dropdowns and formats are there to fill
@@ -149,15 +148,8 @@ def write_new_workbook(path: str | Path, template: str = "blank", lang: str = "e
     plan_name = _loc(preset.data.get("plan_name"), lang) or ""
     phases = [_loc(p, lang) for p in preset.data.get("phases", [])] or \
         schema.DEFAULT_PHASES[lang]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        _write(Path(tmp), lang, rows, plan_name, phases)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        _write(tmp, lang, rows, plan_name, phases)
     return path
 
 

@@ -1,0 +1,170 @@
+"""The reader: records from filled workbooks, and every issue of section 4 at its cell."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pytest
+from helpers import fill_plan
+
+from milestone_sheets import load_plan
+from milestone_sheets.errors import PlanError
+
+TEAM = [{"owner": "Ana", "capacity": 40}, {"owner": "Bo Li", "capacity": 20}]
+AS_OF = date(2026, 11, 23)
+
+
+def ok(name="Task", **kw):
+    return {"milestone": name, "owner": "Ana", "due": date(2026, 12, 15), **kw}
+
+
+def issues_of(path, as_of=AS_OF):
+    plan = load_plan(path, as_of=as_of)
+    return plan, {(i.severity, i.cell): i for i in plan.issues}
+
+
+# Milestones columns: A ID, B Milestone, G Owner, H Start, I Due, J Budget, K Actual,
+# L Effort, M % Complete, N Status, O Completed, Q Depends on, R Metric, S Target value.
+CASES = [
+    ("unreadable date", ok(due="someday"), "error", "I2", "cannot read"),
+    ("unreadable start", ok(start="whenever"), "error", "H2", "cannot read"),
+    ("unreadable money", ok(budget="lots"), "error", "J2", "money"),
+    ("unreadable actual", ok(actual="n/a"), "error", "K2", "money"),
+    ("unreadable percent", ok(pct="half"), "error", "M2", "percentage"),
+    ("percent over 100", ok(pct=150), "error", "M2", "above 100%"),
+    ("unknown status", ok(status="Finished-ish"), "error", "N2", "unknown Status"),
+    ("unknown type", ok(type="Party"), "error", "F2", "unknown Type"),
+    ("due before start", ok(start=date(2026, 12, 20)), "error", "I2", "before Start"),
+    ("missing due", {"milestone": "No date", "owner": "Ana"}, "error", "I2", "missing Due"),
+    ("no milestone text", {"owner": "Ana", "due": date(2026, 12, 1)}, "error", "B2",
+     "no Milestone"),
+    ("unknown dependency", ok(depends_on="M-999"), "error", "Q2", "unknown ID"),
+    ("no owner", {"milestone": "Orphan", "due": date(2026, 12, 1)}, "warning", "G2",
+     "no owner"),
+    ("owner not in team", ok(owner="Zed"), "warning", "G2", "not in the Team"),
+    ("done without completed", ok(status="Done"), "warning", "O2", "Completed"),
+    ("unknown metric", ok(type="Metric target", metric="Nope", target_value=5), "warning",
+     "R2", "not in the Metrics"),
+    ("text date info", ok(due="Sep 30, 2026"), "info", "I2", "as 2026-09-30"),
+    ("per-month info", ok(budget="1,000/month", start=date(2026, 11, 1)), "info", "J2",
+     "2 month(s) = 2,000.00"),
+]
+
+
+@pytest.mark.parametrize(("what", "row", "severity", "cell", "text"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_issue_at_cell(tmp_path, what, row, severity, cell, text):
+    path = fill_plan(tmp_path / "p.xlsx", milestones=[row], team=TEAM)
+    _, found = issues_of(path)
+    assert (severity, cell) in found, [i.to_json() for i in found.values()]
+    issue = found[(severity, cell)]
+    assert text in issue.message
+    assert issue.sheet == "Milestones"
+
+
+def test_rows_with_errors_still_count(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM,
+                     milestones=[ok(budget="lots", pct=150), ok("B")])
+    plan = load_plan(path, as_of=AS_OF)
+    assert len(plan.milestones) == 2
+    assert plan.milestones[0].budget is None and plan.milestones[0].pct is None
+
+
+def test_duplicate_id_and_cycle(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, milestones=[
+        ok("A", id="M-001", depends_on="M-002"), ok("B", id="M-002", depends_on="M-001"),
+        ok("C", id="M-001")])
+    _, found = issues_of(path)
+    assert "duplicate ID" in found[("error", "A4")].message
+    assert "cycle" in found[("error", "Q2")].message
+    assert "cycle" in found[("error", "Q3")].message
+
+
+def test_metric_warnings(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, metrics=[
+        {"metric": "CTR", "direction": "Increase", "baseline": 0.03, "target": 0.02}])
+    _, found = issues_of(path)
+    i = found[("warning", "F2")]  # Target column of Metrics
+    assert i.sheet == "Metrics" and "contradicts" in i.message
+
+
+def test_blank_ids_filled_after_highest(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM,
+                     milestones=[ok("A"), ok("B", id="M-007"), ok("C")])
+    plan = load_plan(path, as_of=AS_OF)
+    assert [m.id for m in plan.milestones] == ["M-008", "M-007", "M-009"]
+    assert [m.id_filled for m in plan.milestones] == [True, False, True]
+
+
+def test_values_parsed(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, settings={"date_order": "DMY"},
+                     milestones=[ok("A", start="01/12/2026", due="end of Q4", budget="1.5k",
+                                    actual="1 200,50 €", pct="80%", status="in progress",
+                                    owner="  ana ", depends_on=None)])
+    m = load_plan(path, as_of=AS_OF).milestones[0]
+    assert (m.start, m.due) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert (m.budget, m.actual, m.pct) == (1500, 1200.5, 0.8)
+    assert (m.status, m.owner, m.owner_known) == ("In progress", "Ana", True)
+
+
+def test_blank_rows_skipped_and_title_rows_above(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Milestones"
+    ws["A1"] = "Our marketing plan"
+    ws["A3"] = "Notes from the team"
+    # header on row 4, columns out of order, an extra user column
+    for c, h in enumerate(["due date", "OWNER", "My column", "milestone", "Budget"], 1):
+        ws.cell(4, c, h)
+    ws.append([date(2026, 12, 1), "Ana", "keep me", "Launch", 100])
+    ws.append([])
+    ws.append([None, None, None, None, None])
+    ws.append([date(2026, 12, 9), "Ana", None, "Ads", "2k"])
+    path = tmp_path / "loose.xlsx"
+    wb.save(path)
+    plan = load_plan(path, as_of=AS_OF)
+    assert [m.name for m in plan.milestones] == ["Launch", "Ads"]
+    assert [m.row for m in plan.milestones] == [5, 8]
+    assert plan.milestones[1].budget == 2000
+    assert plan.layouts["milestones"].header_row == 4
+
+
+def test_french_twin_reads_the_same(tmp_path):
+    rows_en = [ok("A", status="Done", completed=date(2026, 11, 1), type="Validation",
+                  budget="1,000/month", start=date(2026, 10, 1)),
+               ok("B", status="On hold", pct=0.5)]
+    rows_fr = [ok("A", status="Terminé", completed=date(2026, 11, 1), type="Validation",
+                  budget="1 000/mois", start=date(2026, 10, 1)),
+               ok("B", status="En pause", pct=0.5)]
+    en = load_plan(fill_plan(tmp_path / "en.xlsx", milestones=rows_en, team=TEAM), as_of=AS_OF)
+    fr = load_plan(fill_plan(tmp_path / "fr.xlsx", milestones=rows_fr, team=TEAM, lang="fr"),
+                   as_of=AS_OF)
+    assert fr.language == "fr" and en.language == "en"
+    assert fr.milestones == en.milestones
+    assert fr.team == en.team
+    assert fr.settings.currency == "EUR" and fr.settings.date_order == "DMY"
+
+
+@pytest.mark.parametrize("sheet_missing", [True, False])
+def test_structural_errors(tmp_path, sheet_missing):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Other" if sheet_missing else "Milestones"
+    ws.append(["Milestone", "Owner"])  # no Due column
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    with pytest.raises(PlanError) as exc:
+        load_plan(path)
+    assert exc.value.exit_code == 2
+    assert ("no Milestones sheet" if sheet_missing else "'Due'") in exc.value.message
+
+
+def test_formula_values_used_and_missing_values_reported(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, milestones=[ok("A", budget=100)])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Milestones"]
+    ws["K2"] = "=J2/2"  # Actual as a formula, saved by openpyxl: no computed value
+    wb.save(path)
+    plan, found = issues_of(path)
+    assert "no computed value" in found[("warning", "K2")].message
