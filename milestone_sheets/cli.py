@@ -204,6 +204,51 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
     click.echo(f"Refreshed {result.target} as of {plan.as_of.isoformat()}{backup}. {summary}")
 
 
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="The .ics file to write.")
+@AS_OF
+@friendly
+def calendar(path: Path, output: Path, as_of: date | None) -> None:
+    """Write milestones and plan reviews as an iCalendar (.ics) file."""
+    from .ics import build_calendar
+    from .rules import evaluate
+    from .safe_write import atomic_path
+
+    plan = _load(path, as_of)
+    data = build_calendar(evaluate(plan, plan.as_of))
+    with atomic_path(output) as tmp:
+        tmp.write_bytes(data)
+    events = data.count(b"BEGIN:VEVENT")
+    click.echo(f"Wrote {output}: {events} event(s). Import it again after changes: events "
+               "are updated, not duplicated.")
+
+
+@cli.command()
+@click.argument("plans", nargs=-1, required=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="The portfolio workbook to write.")
+@AS_OF
+@friendly
+def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
+    """Roll many plans (files, folders or globs) into one portfolio workbook."""
+    from .rollup import collect_paths, portfolio_totals, read_plans, write_portfolio
+
+    paths = [p for p in collect_paths(list(plans)) if p.resolve() != output.resolve()]
+    result = read_plans(paths, as_of, date.today(), progress=sys.stderr.isatty())
+    write_portfolio(result, output)
+    for path, message in result.failures:
+        click.echo(f"skipped {path}: {message}", err=True)
+    totals = "; ".join(f"{cur} {t['planned']:,.2f} planned, {t['actual']:,.2f} spent"
+                       for cur, t in sorted(portfolio_totals(result).items()))
+    click.echo(f"Wrote {output}: {len(result.statuses)} plan(s) rolled up"
+               f"{', ' + str(len(result.failures)) + ' skipped' if result.failures else ''}. "
+               f"{totals}")
+    if result.failures:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="msheets")
 

@@ -212,8 +212,8 @@ def write_summary(ctx: Context, ws: Worksheet) -> None:
         chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=chart_top, max_row=r),
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=chart_top + 1, max_row=r))
-        chart.height, chart.width = 7, 14
-        ws.add_chart(chart, f"H{chart_top}")
+        chart.height, chart.width = 7.5, 13
+        ws.add_chart(chart, "D3")  # beside the headline figures
     r += 2
 
     soon = [s for s in status.milestones if s.is_open and s.milestone.due

@@ -395,7 +395,8 @@ def months_touched(start: date, due: date) -> int:
 def format_money(value: float, currency: str) -> str:
     symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
     sym = symbols.get(currency.upper())
-    amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    whole = abs(value) >= 100 or float(value).is_integer()
+    amount = f"{value:,.0f}" if whole else f"{value:,.2f}"
     if sym == "€":
         return f"{amount.replace(',', ' ')} €"
     return f"{sym}{amount}" if sym else f"{amount} {currency}"

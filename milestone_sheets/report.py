@@ -176,7 +176,7 @@ def to_text(status: PlanStatus, width: int | None = None) -> str:
 
 def _md_escape(text: object) -> str:
     s = str(text)
-    for ch in "\\`*_{}[]<>()#+-.!|":
+    for ch in "\\`*_[]<>|#":
         s = s.replace(ch, "\\" + ch)
     return s.replace("\n", " ")
 

@@ -1,0 +1,233 @@
+"""`msheets rollup`: many plans in one portfolio workbook (XlsxWriter).
+
+A file that cannot be read is reported and skipped; the rest still roll up.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import MsheetsError
+from .rules import PlanStatus
+
+
+@dataclass
+class RollupResult:
+    statuses: list[tuple[Path, PlanStatus]] = field(default_factory=list)
+    failures: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def collect_paths(items: list[str]) -> list[Path]:
+    """Files, folders (their .xlsx files) and glob patterns, without backups or lock files."""
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(p.rglob("*.xlsx"))
+        elif any(ch in item for ch in "*?["):
+            found = sorted(Path(x) for x in glob.glob(item, recursive=True))
+        else:
+            found = [p]
+        for f in found:
+            if f.name.startswith(("~$", ".~lock.", ".")) and f not in (p,):
+                continue
+            if f not in out:
+                out.append(f)
+    if not out:
+        raise MsheetsError("no plan files given (files, folders or patterns like plans/*.xlsx)")
+    return out
+
+
+def read_plans(paths: list[Path], as_of: date | None, today: date,
+               progress: bool = False) -> RollupResult:
+    """Load and evaluate each plan; failures are collected, not raised."""
+    from .errors import PlanError
+    from .reader import load_plan
+    from .rules import evaluate
+
+    result = RollupResult()
+
+    def one(path: Path) -> None:
+        try:
+            plan = load_plan(path, as_of=as_of, today=today)
+            result.statuses.append((path, evaluate(plan, plan.as_of)))
+        except PlanError as exc:
+            result.failures.append((path, exc.message))
+        except Exception as exc:  # a bad file must not stop the portfolio
+            result.failures.append((path, f"{type(exc).__name__}: {exc}"))
+
+    if progress and len(paths) > 1:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Reading plans", total=len(paths))
+            for p in paths:
+                one(p)
+                bar.advance(task)
+    else:
+        for p in paths:
+            one(p)
+    return result
+
+
+PLAN_COLUMNS = ["Plan", "File", "Currency", "As of", "Milestones", "Done", "Overdue",
+                "At risk", "Due soon", "On track", "On hold", "Cancelled", "Unscheduled",
+                "Planned", "Actual", "Variance", "Earned value", "Planned value", "CPI", "SPI",
+                "% complete", "Next review", "Errors", "Warnings"]
+MONEY_KEYS = ("planned", "actual", "variance", "earned_value", "planned_value")
+
+
+def portfolio_totals(result: RollupResult) -> dict[str, dict[str, float]]:
+    """Money totals per currency (amounts in different currencies are never added)."""
+    out: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(MONEY_KEYS, 0.0))
+    for _, s in result.statuses:
+        t = s.totals
+        for k in MONEY_KEYS:
+            out[s.plan.settings.currency][k] += float(t[k])  # type: ignore[arg-type]
+    return dict(out)
+
+
+@dataclass
+class OwnerAcross:
+    owner: str
+    plans: list[str] = field(default_factory=list)
+    capacity: float | None = None
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    hours: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+
+
+def owners_across(result: RollupResult) -> list[OwnerAcross]:
+    """The same person in several plans (matched case- and space-insensitively)."""
+    owners: dict[str, OwnerAcross] = {}
+    for _, s in result.statuses:
+        for w in s.workload:
+            key = " ".join(w.owner.split()).casefold()
+            o = owners.setdefault(key, OwnerAcross(w.owner))
+            o.plans.append(s.plan.name)
+            if w.known and o.capacity is None:
+                o.capacity = w.capacity
+            o.open += w.open
+            o.overdue += w.overdue
+            o.due_soon += w.due_soon
+            for wl in w.weeks:
+                o.hours[wl.week] += wl.hours
+    return sorted(owners.values(), key=lambda o: o.owner.casefold())
+
+
+def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 40.0) -> None:
+    """Write the portfolio workbook: Plans, Owners, Attention and Problems sheets."""
+    import xlsxwriter
+
+    from .safe_write import atomic_path
+
+    with atomic_path(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
+        money = wb.add_format({"num_format": "#,##0.00"})
+        pct = wb.add_format({"num_format": "0%"})
+        ratio = wb.add_format({"num_format": "0.00"})
+        dfmt = wb.add_format({"num_format": schema.DATE_FORMAT})
+        bold = wb.add_format({"bold": True})
+        red = wb.add_format({"bg_color": "#FF7C80", "num_format": "0%"})
+        fills = {h: wb.add_format({"bg_color": "#" + c,
+                                   "font_color": "#" + schema.HEALTH_FONT.get(h, "000000")})
+                 for h, c in schema.HEALTH_COLOURS.items()}
+
+        def cell(ws: Any, r: int, c: int, v: Any, fmt: Any = None) -> None:
+            if v is None:
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(v, date):
+                ws.write_datetime(r, c, v, fmt or dfmt)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, str(v), fmt)
+
+        plans = wb.add_worksheet("Plans")
+        plans.write_row(0, 0, PLAN_COLUMNS, head)
+        r = 0
+        for path, s in result.statuses:
+            r += 1
+            t, hc = s.totals, s.health_counts()
+            errors = len(s.plan.errors)
+            warnings = sum(1 for i in s.plan.issues if i.severity == "warning")
+            row = [s.plan.name, str(path), s.plan.settings.currency, s.as_of, t["milestones"],
+                   t["done"], t["overdue"], t["at_risk"], t["due_soon"], hc["On track"],
+                   hc["On hold"], hc["Cancelled"], hc["Unscheduled"], t["planned"],
+                   t["actual"], t["variance"], t["earned_value"], t["planned_value"],
+                   t["cpi"], t["spi"], t["percent_complete"], s.review.next_review, errors,
+                   warnings]
+            fmts = {13: money, 14: money, 15: money, 16: money, 17: money, 18: ratio,
+                    19: ratio, 20: pct}
+            for c, v in enumerate(row):
+                cell(plans, r, c, v, fmts.get(c))
+        for currency, tot in sorted(portfolio_totals(result).items()):
+            r += 1
+            cell(plans, r, 0, f"Total ({currency})", bold)
+            cell(plans, r, 2, currency, bold)
+            for k, c in zip(MONEY_KEYS, range(13, 18), strict=True):
+                cell(plans, r, c, tot[k], money)
+        plans.set_column(0, 0, 28)
+        plans.set_column(1, 1, 36)
+        plans.set_column(2, len(PLAN_COLUMNS), 11)
+        plans.freeze_panes(1, 1)
+        plans.autofilter(0, 0, max(1, len(result.statuses)), len(PLAN_COLUMNS) - 1)
+
+        owners = wb.add_worksheet("Owners")
+        across = owners_across(result)
+        weeks = sorted({w for o in across for w in o.hours})
+        owners.write_row(0, 0, ["Owner", "Plans", "Capacity (h/week)", "Open", "Overdue",
+                                "Due soon", "Peak load", "Overloaded"], head)
+        week_head = wb.add_format({"bold": True, "num_format": "d mmm", "font_color": "#FFFFFF",
+                                   "bg_color": "#1F4E78"})
+        for i, w in enumerate(weeks):
+            cell(owners, 0, 8 + i, w, week_head)
+        for r, o in enumerate(across, start=1):
+            cap = o.capacity if o.capacity is not None else default_capacity
+            loads = [o.hours[w] / cap if cap else 0.0 for w in weeks]
+            peak = max(loads, default=0.0)
+            row = [o.owner, ", ".join(o.plans), cap, o.open, o.overdue, o.due_soon]
+            for c, v in enumerate(row):
+                cell(owners, r, c, v)
+            cell(owners, r, 6, peak, red if peak > 1 else pct)
+            cell(owners, r, 7, "yes" if peak > 1 else "")
+            for i, load in enumerate(loads):
+                cell(owners, r, 8 + i, load, red if load > 1 else pct)
+        owners.set_column(0, 1, 24)
+        owners.freeze_panes(1, 1)
+
+        attention = wb.add_worksheet("Attention")
+        attention.write_row(0, 0, ["Plan", "ID", "Milestone", "Owner", "Due", "Health",
+                                   "Flags"], head)
+        r = 0
+        for _, s in result.statuses:
+            for st in s.milestones:
+                if st.health not in ("Overdue", "At risk"):
+                    continue
+                r += 1
+                m = st.milestone
+                for c, v in enumerate([s.plan.name, m.id, m.name, m.owner, m.due]):
+                    cell(attention, r, c, v)
+                cell(attention, r, 5, st.health, fills[st.health])
+                cell(attention, r, 6, "; ".join(st.flags))
+        attention.set_column(0, 0, 24)
+        attention.set_column(2, 2, 36)
+        attention.set_column(6, 6, 36)
+
+        problems = wb.add_worksheet("Problems")
+        problems.write_row(0, 0, ["File", "Problem"], head)
+        for r, (path, message) in enumerate(result.failures, start=1):
+            cell(problems, r, 0, str(path))
+            cell(problems, r, 1, message)
+        problems.set_column(0, 0, 40)
+        problems.set_column(1, 1, 100)
+        wb.close()
