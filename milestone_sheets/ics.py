@@ -8,7 +8,7 @@ plan and date give the same bytes.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from .parsing import format_money
 from .reviews import parse_review, review_dates
@@ -27,7 +27,7 @@ def build_calendar(status: PlanStatus) -> bytes:
 
     plan = status.plan
     key = _slug(plan.name)
-    stamp = datetime.combine(status.as_of, time(), tzinfo=timezone.utc)
+    stamp = datetime.combine(status.as_of, time(), tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", "-//msheets//milestone-sheets//EN")
     cal.add("version", "2.0")

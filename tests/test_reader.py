@@ -166,5 +166,5 @@ def test_formula_values_used_and_missing_values_reported(tmp_path):
     ws = wb["Milestones"]
     ws["K2"] = "=J2/2"  # Actual as a formula, saved by openpyxl: no computed value
     wb.save(path)
-    plan, found = issues_of(path)
+    _, found = issues_of(path)
     assert "no computed value" in found[("warning", "K2")].message

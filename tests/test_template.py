@@ -132,7 +132,7 @@ def test_refuses_to_overwrite(tmp_path):
 def test_unknown_template_and_suffix(tmp_path):
     with pytest.raises(MsheetsError, match="unknown template"):
         write_new_workbook(tmp_path / "p.xlsx", "nope")
-    with pytest.raises(MsheetsError, match=".xlsx"):
+    with pytest.raises(MsheetsError, match=r"\.xlsx"):
         write_new_workbook(tmp_path / "p.xls")
 
 
