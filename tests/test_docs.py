@@ -1,0 +1,35 @@
+"""The README documents every command and option (like sqlite-utils' test_docs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from milestone_sheets.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_command_documented(command):
+    assert f"msheets {command}" in README
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    (name, opt) for name, cmd in sorted(cli.commands.items()) for p in cmd.params
+    for opt in p.opts if opt.startswith("--") and opt != "--help"])
+def test_option_documented(command, option):
+    section = README.split(f"### msheets {command}")[1].split("\n### ")[0]
+    assert option in section, f"{option} of msheets {command} is not in its README section"
+
+
+def test_readme_opens_with_the_two_commands():
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", README, re.S)
+    assert "msheets" in blocks[0] and "sample_workbooks/" in blocks[0]
+    test_command = blocks[1].strip()
+    assert "pytest" in test_command
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert test_command in ci.splitlines(), "CI must run exactly the README's test command"
