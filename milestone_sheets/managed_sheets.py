@@ -8,6 +8,7 @@ All cell text goes through `put`, which stores text as text: a milestone named
 from __future__ import annotations
 
 import math
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -74,29 +75,51 @@ class Styles:
         self.money = schema.money_format(currency)
         self.date = schema.DATE_FORMAT
         self.pct = schema.PERCENT_FORMAT
+        # (sheet's workbook, format, font, fill) -> the style array openpyxl built for them:
+        # setting styles cell by cell is openpyxl's slowest path, so each is built once.
+        self._styles: dict[tuple[int, str | None, int, int], Any] = {}
+
+    def put(self, ws: Worksheet, row: int, col: int, value: Any,
+            number_format: str | None = None, font: Font | None = None,
+            fill: PatternFill | None = None) -> Any:
+        """Write one cell; text is always stored as text (never a formula)."""
+        cell = ws.cell(row=row, column=col)
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if number_format or font is not None or fill is not None:
+            self.style(cell, number_format, font, fill)
+        return cell
+
+    def style(self, cell: Any, number_format: str | None = None, font: Font | None = None,
+              fill: PatternFill | None = None) -> None:
+        key = (id(cell.parent.parent), number_format, id(font), id(fill))
+        cached = self._styles.get(key)
+        if cached is not None and cell.has_style is False:
+            cell._style = copy(cached)
+            return
+        if number_format:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if cached is None and not _other_style(cell, number_format, font, fill):
+            self._styles[key] = copy(cell._style)
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None,
-        font: Font | None = None, fill: PatternFill | None = None) -> Any:
-    """Write one cell; text is always stored as text (never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, float) and not math.isfinite(value):
-        value = None
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    return cell
+def _other_style(cell: Any, number_format: str | None, font: Any, fill: Any) -> bool:
+    """Whether the cell carries style beyond what was just set (then it is not a template)."""
+    s = cell._style
+    return bool(s.borderId or s.alignmentId or s.protectionId or (s.fontId and font is None)
+                or (s.fillId and fill is None) or (s.numFmtId and not number_format))
 
 
 def header(ws: Worksheet, row: int, labels: list[str], st: Styles, col: int = 1) -> None:
     for i, label in enumerate(labels):
-        put(ws, row, col + i, label, font=st.header_font, fill=st.header_fill)
+        st.put(ws, row, col + i, label, font=st.header_font, fill=st.header_fill)
 
 
 def widths(ws: Worksheet, sizes: list[float]) -> None:
@@ -132,8 +155,8 @@ class Context:
 
 
 def _health_cell(ctx: Context, ws: Worksheet, row: int, col: int, health: str) -> None:
-    put(ws, row, col, ctx.health(health), font=ctx.st.health_font[health],
-        fill=ctx.st.health_fill[health])
+    ctx.st.put(ws, row, col, ctx.health(health), font=ctx.st.health_font[health],
+               fill=ctx.st.health_fill[health])
 
 
 def _milestone_rows(ctx: Context, ws: Worksheet, row: int, items: list[MilestoneStatus]) -> int:
@@ -143,15 +166,15 @@ def _milestone_rows(ctx: Context, ws: Worksheet, row: int, items: list[Milestone
     for s in items:
         row += 1
         m = s.milestone
-        put(ws, row, 1, m.id)
-        put(ws, row, 2, m.name)
-        put(ws, row, 3, m.owner or "")
-        put(ws, row, 4, m.due, st.date)
+        st.put(ws, row, 1, m.id)
+        st.put(ws, row, 2, m.name)
+        st.put(ws, row, 3, m.owner or "")
+        st.put(ws, row, 4, m.due, st.date)
         _health_cell(ctx, ws, row, 5, s.health)
-        put(ws, row, 6, "; ".join(flag_label(f, ctx.lang) for f in s.flags))
+        st.put(ws, row, 6, "; ".join(flag_label(f, ctx.lang) for f in s.flags))
     if not items:
         row += 1
-        put(ws, row, 1, schema.word("none", ctx.lang))
+        st.put(ws, row, 1, schema.word("none", ctx.lang))
     return row + 2
 
 
@@ -163,9 +186,9 @@ def write_summary(ctx: Context, ws: Worksheet) -> None:
     t = status.totals
     b = status.budget
     widths(ws, [26, 40, 18, 14, 16, 40])
-    put(ws, 1, 1, plan.name, font=st.title)
-    put(ws, 2, 1, ctx.w("as_of"), font=st.bold)
-    put(ws, 2, 2, status.as_of, st.date)
+    st.put(ws, 1, 1, plan.name, font=st.title)
+    st.put(ws, 2, 1, ctx.w("as_of"), font=st.bold)
+    st.put(ws, 2, 2, status.as_of, st.date)
     rows: list[tuple[str, Any, str | None]] = [
         (ctx.w("milestones"), t["milestones"], None), (ctx.w("done"), t["done"], None),
         (ctx.w("overdue"), t["overdue"], None), (ctx.w("at_risk"), t["at_risk"], None),
@@ -181,31 +204,31 @@ def write_summary(ctx: Context, ws: Worksheet) -> None:
     ]
     r = 4
     for label, value, fmt in rows:
-        put(ws, r, 1, label, font=st.bold)
-        put(ws, r, 2, value if value is not None else "-", fmt)
+        st.put(ws, r, 1, label, font=st.bold)
+        st.put(ws, r, 2, value if value is not None else "-", fmt)
         r += 1
-    put(ws, r + 1, 1, ctx.w("percent_complete"), font=st.bold)
-    put(ws, r + 1, 2, text_bar(b.percent_complete))
+    st.put(ws, r + 1, 1, ctx.w("percent_complete"), font=st.bold)
+    st.put(ws, r + 1, 2, text_bar(b.percent_complete))
     r += 3
 
-    put(ws, r, 1, ctx.w("health"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("health"), font=st.h2)
     r += 1
     header(ws, r, [ctx.w("health"), ctx.w("count")], st)
     for h, n in status.health_counts().items():
         r += 1
         _health_cell(ctx, ws, r, 1, h)
-        put(ws, r, 2, n)
+        st.put(ws, r, 2, n)
     r += 2
 
-    put(ws, r, 1, ctx.w("budget_chart"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("budget_chart"), font=st.h2)
     r += 1
     chart_top = r
     header(ws, r, [ctx.w("key"), ctx.w("planned"), ctx.w("actual")], st)
     for g in b.rollups["by_phase"]:
         r += 1
-        put(ws, r, 1, g.key)
-        put(ws, r, 2, g.planned, st.money)
-        put(ws, r, 3, g.actual, st.money)
+        st.put(ws, r, 1, g.key)
+        st.put(ws, r, 2, g.planned, st.money)
+        st.put(ws, r, 3, g.actual, st.money)
     if r > chart_top:
         chart = BarChart()
         chart.title = ctx.w("budget_chart")
@@ -219,50 +242,50 @@ def write_summary(ctx: Context, ws: Worksheet) -> None:
     soon = [s for s in status.milestones if s.is_open and s.milestone.due
             and status.as_of <= s.milestone.due <= status.as_of + timedelta(days=14)]
     soon.sort(key=lambda s: (s.milestone.due, s.milestone.row))
-    put(ws, r, 1, ctx.w("next_14"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("next_14"), font=st.h2)
     r = _milestone_rows(ctx, ws, r + 1, soon)
 
     overdue = sorted((s for s in status.milestones if s.health == "Overdue"),
                      key=lambda s: (s.milestone.due or date.max, s.milestone.row))
-    put(ws, r, 1, ctx.w("overdue"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("overdue"), font=st.h2)
     r = _milestone_rows(ctx, ws, r + 1, overdue)
 
-    put(ws, r, 1, ctx.w("overloaded"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("overloaded"), font=st.h2)
     r += 1
     header(ws, r, [ctx.w("owner"), ctx.w("peak"), ctx.w("week"), ctx.w("open")], st)
     over = [w for w in status.workload if w.overloaded]
     for w in over:
         r += 1
-        put(ws, r, 1, w.owner)
-        put(ws, r, 2, w.peak_load, st.pct, fill=st.overload_fill)
-        put(ws, r, 3, w.peak_week, st.date)
-        put(ws, r, 4, w.open)
+        st.put(ws, r, 1, w.owner)
+        st.put(ws, r, 2, w.peak_load, st.pct, fill=st.overload_fill)
+        st.put(ws, r, 3, w.peak_week, st.date)
+        st.put(ws, r, 4, w.open)
     if not over:
         r += 1
-        put(ws, r, 1, schema.word("none", ctx.lang))
+        st.put(ws, r, 1, schema.word("none", ctx.lang))
     r += 2
 
-    put(ws, r, 1, ctx.w("metrics"), font=st.h2)
+    st.put(ws, r, 1, ctx.w("metrics"), font=st.h2)
     r += 1
     header(ws, r, [ctx.w("metrics"), ctx.w("progress"), "", ctx.w("expected"),
                    ctx.w("status")], st)
     for ms in status.metrics:
         r += 1
-        put(ws, r, 1, ms.metric.name)
-        put(ws, r, 2, text_bar(ms.progress))
-        put(ws, r, 3, ms.progress, st.pct)
-        put(ws, r, 4, ms.expected, st.pct)
-        put(ws, r, 5, schema.metric_status_label(ms.status, ctx.lang),
+        st.put(ws, r, 1, ms.metric.name)
+        st.put(ws, r, 2, text_bar(ms.progress))
+        st.put(ws, r, 3, ms.progress, st.pct)
+        st.put(ws, r, 4, ms.expected, st.pct)
+        st.put(ws, r, 5, schema.metric_status_label(ms.status, ctx.lang),
             font=st.metric_font[ms.status], fill=st.metric_fill[ms.status])
     r += 2
 
     rv = status.review
-    put(ws, r, 1, f"{ctx.w('agenda')}", font=st.h2)
-    put(ws, r, 2, rv.next_review if rv.next_review else "-", st.date)
+    st.put(ws, r, 1, f"{ctx.w('agenda')}", font=st.h2)
+    st.put(ws, r, 2, rv.next_review if rv.next_review else "-", st.date)
     r = _milestone_rows(ctx, ws, r + 1, rv.agenda_milestones)
     for ms in rv.agenda_metrics:
-        put(ws, r - 1, 1, ms.metric.name)
-        put(ws, r - 1, 5, schema.metric_status_label(ms.status, ctx.lang),
+        st.put(ws, r - 1, 1, ms.metric.name)
+        st.put(ws, r - 1, 5, schema.metric_status_label(ms.status, ctx.lang),
             font=st.metric_font[ms.status], fill=st.metric_fill[ms.status])
         r += 1
     ws.sheet_view.showGridLines = False
@@ -274,28 +297,28 @@ def write_summary(ctx: Context, ws: Worksheet) -> None:
 def write_budget(ctx: Context, ws: Worksheet) -> None:
     st, b = ctx.st, ctx.status.budget
     widths(ws, [30, 14, 14, 14, 14, 14, 8, 8])
-    put(ws, 1, 1, schema.sheet_title("budget", ctx.lang), font=st.title)
+    st.put(ws, 1, 1, schema.sheet_title("budget", ctx.lang), font=st.title)
     labels = [ctx.w("key"), ctx.w("planned"), ctx.w("actual"), ctx.w("variance"),
               ctx.w("earned_value"), ctx.w("planned_value"), ctx.w("cpi"), ctx.w("spi")]
     header(ws, 3, labels, st)
     r = 3
 
     def money_row(r: int, key: str, g: Any, font: Font | None = None) -> None:
-        put(ws, r, 1, key, font=font)
+        st.put(ws, r, 1, key, font=font)
         for c, v in enumerate((g.planned, g.actual, g.variance, g.earned_value,
                                g.planned_value), start=2):
-            put(ws, r, c, v, st.money, font=font)
-        put(ws, r, 7, g.earned_value / g.actual if g.actual else None, "0.00", font=font)
-        put(ws, r, 8, g.earned_value / g.planned_value if g.planned_value else None, "0.00",
+            st.put(ws, r, c, v, st.money, font=font)
+        st.put(ws, r, 7, g.earned_value / g.actual if g.actual else None, "0.00", font=font)
+        st.put(ws, r, 8, g.earned_value / g.planned_value if g.planned_value else None, "0.00",
             font=font)
 
     money_row(4, "Total", b.totals, st.bold)
-    put(ws, 5, 1, ctx.w("percent_complete"), font=st.bold)
-    put(ws, 5, 2, b.percent_complete, st.pct)
+    st.put(ws, 5, 1, ctx.w("percent_complete"), font=st.bold)
+    st.put(ws, 5, 2, b.percent_complete, st.pct)
     r = 7
     chart_rows = None
     for rollup in b.rollups:
-        put(ws, r, 1, ctx.w(rollup), font=st.h2)
+        st.put(ws, r, 1, ctx.w(rollup), font=st.h2)
         r += 1
         header(ws, r, labels, st)
         first = r
@@ -323,7 +346,7 @@ def write_budget(ctx: Context, ws: Worksheet) -> None:
 def write_workload(ctx: Context, ws: Worksheet) -> None:
     st, status = ctx.st, ctx.status
     threshold = ctx.plan.settings.overload_threshold / 100
-    put(ws, 1, 1, schema.sheet_title("workload", ctx.lang), font=st.title)
+    st.put(ws, 1, 1, schema.sheet_title("workload", ctx.lang), font=st.title)
     labels = [ctx.w("owner"), ctx.w("capacity"), ctx.w("open"), ctx.w("overdue"),
               ctx.w("due_soon"), ctx.w("budget"), ctx.w("peak"), ctx.w("week"),
               ctx.w("overloaded")]
@@ -331,32 +354,32 @@ def write_workload(ctx: Context, ws: Worksheet) -> None:
     r = 3
     for w in status.workload:
         r += 1
-        put(ws, r, 1, w.owner)
-        put(ws, r, 2, w.capacity)
-        put(ws, r, 3, w.open)
-        put(ws, r, 4, w.overdue)
-        put(ws, r, 5, w.due_soon)
-        put(ws, r, 6, w.budget, st.money)
-        put(ws, r, 7, w.peak_load, st.pct, fill=st.overload_fill if w.overloaded else None)
-        put(ws, r, 8, w.peak_week, st.date)
-        put(ws, r, 9, ("oui" if ctx.lang == "fr" else "yes") if w.overloaded else "")
+        st.put(ws, r, 1, w.owner)
+        st.put(ws, r, 2, w.capacity)
+        st.put(ws, r, 3, w.open)
+        st.put(ws, r, 4, w.overdue)
+        st.put(ws, r, 5, w.due_soon)
+        st.put(ws, r, 6, w.budget, st.money)
+        st.put(ws, r, 7, w.peak_load, st.pct, fill=st.overload_fill if w.overloaded else None)
+        st.put(ws, r, 8, w.peak_week, st.date)
+        st.put(ws, r, 9, ("oui" if ctx.lang == "fr" else "yes") if w.overloaded else "")
     weeks = status.workload[0].weeks if status.workload else []
     for block, key in ((ctx.w("hours"), "hours"), (ctx.w("load"), "load")):
         r += 2
-        put(ws, r, 1, block, font=st.h2)
+        st.put(ws, r, 1, block, font=st.h2)
         r += 1
-        put(ws, r, 1, ctx.w("owner"), font=st.header_font, fill=st.header_fill)
+        st.put(ws, r, 1, ctx.w("owner"), font=st.header_font, fill=st.header_fill)
         for i, wl in enumerate(weeks):
-            put(ws, r, 2 + i, wl.week, "d mmm", font=st.header_font, fill=st.header_fill)
+            st.put(ws, r, 2 + i, wl.week, "d mmm", font=st.header_font, fill=st.header_fill)
         for w in status.workload:
             r += 1
-            put(ws, r, 1, w.owner)
+            st.put(ws, r, 1, w.owner)
             for i, wl in enumerate(w.weeks):
                 if key == "hours":
-                    put(ws, r, 2 + i, round(wl.hours, 2), "0.0")
+                    st.put(ws, r, 2 + i, round(wl.hours, 2), "0.0")
                 else:
                     over = wl.load is not None and wl.load > threshold + 1e-9
-                    put(ws, r, 2 + i, wl.load, st.pct, fill=st.overload_fill if over else None)
+                    st.put(ws, r, 2 + i, wl.load, st.pct, fill=st.overload_fill if over else None)
     widths(ws, [24] + [12] * max(9, len(weeks) + 1))
     ws.freeze_panes = "B4"
 
@@ -392,9 +415,9 @@ def write_timeline(ctx: Context, ws: Worksheet) -> None:
     items = [s for s in status.milestones if s.milestone.due is not None]
     items.sort(key=lambda s: (s.start or s.milestone.due, s.milestone.due, s.milestone.row))
     shown = items[:TIMELINE_MAX_ROWS]
-    put(ws, 1, 1, schema.sheet_title("timeline", ctx.lang), font=st.title)
+    st.put(ws, 1, 1, schema.sheet_title("timeline", ctx.lang), font=st.title)
     if len(items) > len(shown):
-        put(ws, 1, 3, f"{len(shown)} / {len(items)}")
+        st.put(ws, 1, 3, f"{len(shown)} / {len(items)}")
     fixed = [ctx.w("id"), ctx.w("milestone"), ctx.w("owner"), ctx.w("start"), ctx.w("due"),
              ctx.w("health")]
     header(ws, 3, fixed, st)
@@ -414,27 +437,27 @@ def write_timeline(ctx: Context, ws: Worksheet) -> None:
         fill = st.header_fill
         if p <= status.as_of <= end:
             fill = st.today_fill
-            put(ws, 2, col, ctx.w("today"), font=st.bold)
+            st.put(ws, 2, col, ctx.w("today"), font=st.bold)
         elif any(p <= d <= end for d in reviews):
             fill = st.review_fill
-            put(ws, 2, col, "R", font=st.bold)
-        put(ws, 3, col, p, "d mmm" if kind == "week" else "mmm yy", font=st.header_font,
+            st.put(ws, 2, col, "R", font=st.bold)
+        st.put(ws, 3, col, p, "d mmm" if kind == "week" else "mmm yy", font=st.header_font,
             fill=fill)
         ws.column_dimensions[get_column_letter(col)].width = 6 if kind == "week" else 7
     for r, s in enumerate(shown, start=4):
         m = s.milestone
-        put(ws, r, 1, m.id)
-        put(ws, r, 2, m.name)
-        put(ws, r, 3, m.owner or "")
-        put(ws, r, 4, s.start, st.date)
-        put(ws, r, 5, m.due, st.date)
+        st.put(ws, r, 1, m.id)
+        st.put(ws, r, 2, m.name)
+        st.put(ws, r, 3, m.owner or "")
+        st.put(ws, r, 4, s.start, st.date)
+        st.put(ws, r, 5, m.due, st.date)
         _health_cell(ctx, ws, r, 6, s.health)
         bar_start = s.start or m.due
         fill = st.health_fill[s.health]
         for i, p in enumerate(periods):
             if p <= m.due and _period_end(kind, p) >= bar_start:  # type: ignore[operator]
-                ws.cell(row=r, column=c0 + i).fill = fill
-    put(ws, len(shown) + 5, 1, f"R = {ctx.w('review')}; {ctx.w('today')} = "
+                st.style(ws.cell(row=r, column=c0 + i), fill=fill)
+    st.put(ws, len(shown) + 5, 1, f"R = {ctx.w('review')}; {ctx.w('today')} = "
         f"{status.as_of.isoformat()}")
     ws.freeze_panes = ws.cell(row=4, column=c0)
 
@@ -452,9 +475,9 @@ def write_issues(ctx: Context, ws: Worksheet) -> None:
     issues = sorted(ctx.plan.issues, key=lambda i: order.get(i.severity, 3))
     fills = {"error": st.overload_fill, "warning": st.health_fill["Due soon"]}
     for r, i in enumerate(issues, start=2):
-        put(ws, r, 1, i.severity, fill=fills.get(i.severity))
-        put(ws, r, 2, i.sheet)
-        cell = put(ws, r, 3, i.cell)
+        st.put(ws, r, 1, i.severity, fill=fills.get(i.severity))
+        st.put(ws, r, 2, i.sheet)
+        cell = st.put(ws, r, 3, i.cell)
         if i.cell:
             cell.hyperlink = Hyperlink(ref=cell.coordinate,
                                        location=f"'{i.sheet.replace(chr(39), chr(39) * 2)}'!"
@@ -467,11 +490,11 @@ def write_issues(ctx: Context, ws: Worksheet) -> None:
             value = value.isoformat()
         elif value is not None and not isinstance(value, (int, float, str)):
             value = str(value)
-        put(ws, r, 4, i.field)
-        put(ws, r, 5, value)
-        put(ws, r, 6, i.message)
+        st.put(ws, r, 4, i.field)
+        st.put(ws, r, 5, value)
+        st.put(ws, r, 6, i.message)
     if not issues:
-        put(ws, 2, 1, ctx.w("no_issues"))
+        st.put(ws, 2, 1, ctx.w("no_issues"))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:F{max(2, len(issues) + 1)}"
 
@@ -529,7 +552,7 @@ def write_history(ctx: Context, ws: Worksheet, rows: list[dict[str, Any]]) -> No
             "cpi": "0.00", "spi": "0.00"}
     for r, row in enumerate(rows, start=2):
         for c, key in enumerate(HISTORY_KEYS, start=1):
-            put(ws, r, c, row.get(key), fmts.get(key))
+            st.put(ws, r, c, row.get(key), fmts.get(key))
     if len(rows) >= 1:
         chart = LineChart()
         chart.title = ctx.w("trend")
@@ -564,10 +587,10 @@ def append_baseline(ctx: Context, ws: Worksheet, new: bool) -> list[str]:
             continue
         known.add(m.id.casefold())
         r += 1
-        put(ws, r, 1, m.id)
-        put(ws, r, 2, m.name)
-        put(ws, r, 3, m.due, st.date)
-        put(ws, r, 4, m.budget, st.money)
-        put(ws, r, 5, ctx.status.as_of, st.date)
+        st.put(ws, r, 1, m.id)
+        st.put(ws, r, 2, m.name)
+        st.put(ws, r, 3, m.due, st.date)
+        st.put(ws, r, 4, m.budget, st.money)
+        st.put(ws, r, 5, ctx.status.as_of, st.date)
         added.append(m.id)
     return added

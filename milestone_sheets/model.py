@@ -20,13 +20,13 @@ class Issue:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        v = d["value"]
+        v = self.value
         if isinstance(v, date):
-            d["value"] = v.isoformat()
+            v = v.isoformat()
         elif v is not None and not isinstance(v, (int, float, str, bool)):
-            d["value"] = str(v)
-        return d
+            v = str(v)
+        return {"severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+                "field": self.field, "value": v, "message": self.message}
 
     @property
     def where(self) -> str:

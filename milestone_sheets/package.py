@@ -43,6 +43,8 @@ class Package:
     path: Path
     sheets: list[SheetPart] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    # sheet part -> (cells holding a formula, those without a computed value)
+    formulas: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
 
     def part_of(self, title: str) -> str | None:
         for s in self.sheets:
@@ -133,7 +135,9 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
     pkg.sheets = _sheet_parts(path, zf)
     for sheet in pkg.sheets:
         if sheet.part in names:
-            _check_dimensions(path, zf, sheet)
+            data = zf.read(sheet.part)
+            _check_dimensions(path, data, sheet)
+            pkg.formulas[sheet.part] = _formula_cells(data)
     return pkg
 
 
@@ -199,11 +203,9 @@ def _col_number(letters: bytes | str) -> int:
     return n
 
 
-def _check_dimensions(path: Path, zf: zipfile.ZipFile, sheet: SheetPart) -> None:
+def _check_dimensions(path: Path, data: bytes, sheet: SheetPart) -> None:
     """Refuse sheets whose claimed or real extent is far beyond any plan."""
-    with zf.open(sheet.part) as fh:
-        head = fh.read(2048)
-    m = _DIM.search(head)
+    m = _DIM.search(data[:2048])
     if m and m[3]:
         rows = int(m[4]) - int(m[2] or 1) + 1
         cols = _col_number(m[3]) - _col_number(m[1] or b"A") + 1
@@ -211,7 +213,6 @@ def _check_dimensions(path: Path, zf: zipfile.ZipFile, sheet: SheetPart) -> None
             raise _fail(path, f"sheet {sheet.title!r} claims {rows:,} x {cols:,} cells",
                         "This file is not a plan msheets can safely read.")
     # The claim can lie: look at the real extent (last row; any column past ZZ).
-    data = zf.read(sheet.part)
     last_row = 0
     tail = data[-65536:]
     for r in _ROW.finditer(tail):
@@ -285,14 +286,13 @@ _FORMULA_NO_VALUE = re.compile(
     rb'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)'
     rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
+_ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f\b')
 
 
-def formula_cells(path: Path, part: str) -> tuple[set[str], set[str]]:
-    """(cells holding a formula, those of them with no computed value) of one sheet part."""
-    with zipfile.ZipFile(path) as zf:
-        data = zf.read(part)
-    if b"<f" not in data and b":f" not in data:
+def _formula_cells(data: bytes) -> tuple[set[str], set[str]]:
+    """(cells holding a formula, those of them with no computed value) of one sheet's XML."""
+    if not _ANY_FORMULA.search(data):  # <formula1> of validations does not count
         return set(), set()
     with_formula = {m[1].decode() for m in _FORMULA_CELL.finditer(data)}
     no_value = {m[1].decode() for m in _FORMULA_NO_VALUE.finditer(data)}

@@ -11,21 +11,15 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     value: Any = None
     error: str | None = None
     interpreted: bool = False  # text that had to be read as something
     per_month: bool = False  # money only: "1,000/month"
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 BLANK = Parsed()
@@ -37,9 +31,24 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+_SPACE_ODD = re.compile(r"[^\S ]")  # whitespace other than a plain space
+
+
+def _has_odd_space(s: str) -> bool:
+    """Rare whitespace (form feed, unicode spaces) that split() would fold."""
+    return not s.isascii() and _SPACE_ODD.search(s) is not None
+
+
 def clean_text(raw: object) -> str | None:
     """Trimmed text of a cell, None when blank; numbers print without '.0'."""
-    if is_blank(raw):
+    if isinstance(raw, str):
+        s = raw.strip()
+        if not s:
+            return None
+        if "  " in s or "\n" in s or "\t" in s or "\r" in s or "\xa0" in s or _has_odd_space(s):
+            return " ".join(s.split())
+        return s
+    if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
@@ -188,6 +197,11 @@ def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
 
 def parse_date(raw: object, order: str = "MDY", default_year: int | None = None) -> Parsed:
     """A date cell, Excel serial number or text date (ISO, order, month names, quarters)."""
+    kind = type(raw)
+    if kind is date:
+        return Parsed(raw)
+    if kind is datetime:
+        return Parsed(raw.date())  # type: ignore[union-attr]
     if is_blank(raw):
         return BLANK
     if isinstance(raw, datetime):
@@ -286,6 +300,8 @@ def _numeric_cell(raw: object) -> float | None:
 
 def parse_number(raw: object, what: str = "a number") -> Parsed:
     """A plain number: cell numbers, or text like '1,5', '8 h', '1.5k', '2.5%'."""
+    if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
+        return Parsed(raw)
     if is_blank(raw):
         return BLANK
     v = _numeric_cell(raw)
@@ -310,6 +326,8 @@ def parse_number(raw: object, what: str = "a number") -> Parsed:
 
 def parse_money(raw: object) -> Parsed:
     """Money: numbers, or text with symbols/codes, separators, 'k', and '/month'."""
+    if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
+        return Parsed(raw)
     if is_blank(raw):
         return BLANK
     v = _numeric_cell(raw)

@@ -26,7 +26,7 @@ from .model import (
     SheetLayout,
     TeamMember,
 )
-from .package import Package, formula_cells, open_package
+from .package import Package, open_package
 from .parsing import (
     Parsed,
     clean_text,
@@ -109,7 +109,7 @@ class Workbook:
             raise PlanError(f"{self.path.name}: sheet {title!r} cannot be read ({exc}). "
                             "Re-save the file in Excel or LibreOffice.") from None
         part = self.pkg.part_of(title)
-        no_value = formula_cells(self.path, part)[1] if part else set()
+        no_value = self.pkg.formulas.get(part, (set(), set()))[1] if part else set()
         return Grid(title, rows, start[0], start[1], no_value)
 
     def close(self) -> None:
@@ -122,8 +122,12 @@ class Workbook:
 @dataclass
 class Row:
     number: int
-    cells: dict[str, Any]  # column key -> raw value
-    refs: dict[str, str]  # column key -> A1 reference
+    cells: dict[str, Any]  # column key -> raw value (blank cells left out)
+    columns: dict[str, int]  # column key -> 1-based column
+
+    def ref(self, key: str) -> str:
+        col = self.columns.get(key)
+        return cell_ref(col, self.number) if col else ""
 
 
 def find_header(grid: Grid, sheet_key: str) -> tuple[int, dict[str, int]] | None:
@@ -148,22 +152,34 @@ def table_rows(grid: Grid, header_row: int, columns: dict[str, int], sheet_key: 
     """Data rows below the header; rows blank in every input column are skipped."""
     input_cols = {k: c for k, c in columns.items()
                   if not schema.column(sheet_key, k).managed}
-    for row in range(header_row + 1, grid.last_row + 1):
-        cells, refs, has_data = {}, {}, False
-        for key, col in input_cols.items():
-            ref = cell_ref(col, row)
-            v = grid.value(row, col)
-            refs[key] = ref
-            if ref in grid.no_value:
-                has_data = True
-                issues.append(Issue("warning", grid.title, ref, key, None,
-                                    "formula has no computed value; open and save the file in "
-                                    "Excel or LibreOffice so it is calculated (read as blank)"))
-            if not is_blank(v):
-                has_data = True
+    # (key, index into a grid row) for each input column
+    positions = [(k, c - 1 - grid.col0) for k, c in input_cols.items()]
+    first = max(0, header_row - grid.row0)  # index of the first data row in grid.rows
+    no_value = grid.no_value
+    for i in range(first, len(grid.rows)):
+        values = grid.rows[i]
+        number = grid.row0 + i + 1
+        cells = {}
+        width = len(values)
+        for key, j in positions:
+            if j < width:
+                v = values[j]
+                if v == "" or v is None or (type(v) is str and v.isspace()):
+                    continue
                 cells[key] = v
-        if has_data:
-            yield Row(row, cells, refs)
+        row = Row(number, cells, input_cols)
+        flagged = False
+        if no_value:
+            for key, col in input_cols.items():
+                ref = cell_ref(col, number)
+                if ref in no_value:
+                    flagged = True
+                    issues.append(Issue("warning", grid.title, ref, key, None,
+                                        "formula has no computed value; open and save the file "
+                                        "in Excel or LibreOffice so it is calculated (read as "
+                                        "blank)"))
+        if cells or flagged:
+            yield row
 
 
 class RowReader:
@@ -172,13 +188,14 @@ class RowReader:
     def __init__(self, sheet: str, row: Row, issues: list[Issue], lang_order: str,
                  default_year: int) -> None:
         self.sheet, self.row, self.issues = sheet, row, issues
+        self.cells = row.cells
         self.order, self.year = lang_order, default_year
 
     def ref(self, key: str) -> str:
-        return self.row.refs.get(key, "")
+        return self.row.ref(key)
 
     def raw(self, key: str) -> Any:
-        return self.row.cells.get(key)
+        return self.cells.get(key)
 
     def issue(self, severity: str, key: str, message: str, value: Any = None) -> None:
         self.issues.append(Issue(severity, self.sheet, self.ref(key), key,
@@ -193,11 +210,16 @@ class RowReader:
         return parsed.value
 
     def text(self, key: str) -> str | None:
-        return clean_text(self.raw(key))
+        return clean_text(self.cells.get(key))
 
     def date(self, key: str) -> date | None:
-        return self._take(key, parse_date(self.raw(key), self.order, self.year),
-                          lambda d: d.isoformat())
+        raw = self.cells.get(key)
+        if raw is None:
+            return None
+        p = parse_date(raw, self.order, self.year)
+        if p.error is None and not p.interpreted:
+            return p.value
+        return self._take(key, p, lambda d: d.isoformat())
 
     def number(self, key: str) -> float | None:
         return self._take(key, parse_number(self.raw(key)), lambda v: f"{v:g}")
@@ -561,8 +583,9 @@ def _cycles(milestones: list[Milestone], by_id: dict[str, Milestone]) -> list[li
     stack: list[Milestone] = []
     out: list[list[Milestone]] = []
     counter = 0
+    deps_of = {id(m): [by_id[d.casefold()] for d in m.depends_on] for m in milestones}
     for root in milestones:
-        if id(root) in index:
+        if id(root) in index or not deps_of[id(root)]:
             continue
         work = [(root, 0)]
         while work:
@@ -572,7 +595,7 @@ def _cycles(milestones: list[Milestone], by_id: dict[str, Milestone]) -> list[li
                 counter += 1
                 stack.append(node)
                 on_stack.add(id(node))
-            deps = [by_id[d.casefold()] for d in node.depends_on]
+            deps = deps_of[id(node)]
             if i < len(deps):
                 work.append((node, i + 1))
                 child = deps[i]

@@ -6,6 +6,7 @@ no header or sheet title is typed anywhere else.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,12 +14,17 @@ from dataclasses import dataclass
 LANGUAGES = ("en", "fr")
 
 
-def normalize(text: object) -> str:
-    """Case-, accent-, space- and punctuation-insensitive key for matching labels."""
-    s = unicodedata.normalize("NFKD", str(text)).casefold()
+@functools.lru_cache(maxsize=65536)
+def _normalize(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).casefold()
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.replace("œ", "oe").replace("æ", "ae")
     return re.sub(r"[\W_]+", "", s)
+
+
+def normalize(text: object) -> str:
+    """Case-, accent-, space- and punctuation-insensitive key for matching labels."""
+    return _normalize(str(text))
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,13 @@ class Label:
     def __call__(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
 
-    def match_keys(self) -> set[str]:
-        return {normalize(x) for x in (self.en, self.fr, *self.aliases)}
+    def match_keys(self) -> frozenset[str]:
+        return _label_keys(self)
+
+
+@functools.cache
+def _label_keys(label: Label) -> frozenset[str]:
+    return frozenset(normalize(x) for x in (label.en, label.fr, *label.aliases))
 
 
 # --------------------------------------------------------------------------- sheets
@@ -248,6 +259,7 @@ def column(sheet: str, key: str) -> Column:
     raise KeyError(key)
 
 
+@functools.cache
 def header_index(sheet: str) -> dict[str, str]:
     """normalized header -> column key, for one input sheet."""
     out: dict[str, str] = {}
@@ -270,11 +282,16 @@ class Choices:
 
     def lookup(self, text: str) -> str | None:
         """The English value a typed value stands for, or None."""
-        n = normalize(text)
-        for v in self.values:
-            if n in v.match_keys():
-                return v.en
-        return None
+        return _choice_index(self).get(normalize(text))
+
+
+@functools.cache
+def _choice_index(choices: Choices) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in choices.values:
+        for k in v.match_keys():
+            out.setdefault(k, v.en)
+    return out
 
 
 CHOICES = {

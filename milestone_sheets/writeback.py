@@ -24,7 +24,7 @@ from . import managed_sheets as ms
 from . import schema
 from .errors import PlanError, RefusedError
 from .model import Plan
-from .package import Package, _sheet_parts, check_lock_files, formula_cells, lossy_parts
+from .package import Package, _sheet_parts, check_lock_files, lossy_parts
 from .reader import Workbook, load_plan
 from .rules import PlanStatus, evaluate
 from .safe_write import atomic_path, backup_path
@@ -91,11 +91,26 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
     return result
 
 
+def _has_rich_text(path: Path) -> bool:
+    """Whether any cell text has formatted runs (bold words ...): openpyxl keeps them only
+    when asked, at a large cost, so it is asked only when there are some."""
+    run = re.compile(rb"<(?:\w+:)?r>")
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name == "xl/sharedStrings.xml" or (name.startswith("xl/worksheets/")
+                                                  and name.endswith(".xml")):
+                with zf.open(name) as fh:
+                    if run.search(fh.read()):
+                        return True
+    return False
+
+
 def _open_for_writing(path: Path) -> Any:
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(path, data_only=False, rich_text=True, keep_links=True)
+        return openpyxl.load_workbook(path, data_only=False, rich_text=_has_rich_text(path),
+                                      keep_links=True)
     except Exception as exc:
         raise PlanError(f"{path.name}: cannot be opened for writing ({type(exc).__name__}: "
                         f"{exc}). Nothing was written; re-save the file in Excel or "
@@ -126,7 +141,7 @@ def _managed_columns(ws: Any, plan: Plan, sheet: str, keys: tuple[str, ...],
         if key in cols:
             continue
         label = schema.column(sheet, key).label(plan.language)
-        ms.put(ws, layout.header_row, next_col, label, font=st.bold,
+        st.put(ws, layout.header_row, next_col, label, font=st.bold,
                fill=st.managed_header_fill)
         cols[key] = next_col
         created.append(label)
@@ -135,12 +150,12 @@ def _managed_columns(ws: Any, plan: Plan, sheet: str, keys: tuple[str, ...],
     return cols, changes
 
 
-def _set(ws: Any, row: int, col: int, value: Any, counter: dict[str, int], key: str,
-         number_format: str | None = None, font: Any = None, fill: Any = None) -> None:
+def _set(st: ms.Styles, ws: Any, row: int, col: int, value: Any, counter: dict[str, int],
+         key: str, number_format: str | None = None, font: Any = None, fill: Any = None) -> None:
     cell = ws.cell(row=row, column=col)
     if cell.value != value:
         counter[key] += 1
-    ms.put(ws, row, col, value, number_format, font, fill)
+    st.put(ws, row, col, value, number_format, font, fill)
 
 
 def _clear_stale(ws: Any, first_row: int, rows: set[int], cols: list[int],
@@ -167,13 +182,13 @@ def _annotate_milestones(wb: Any, ctx: ms.Context) -> list[str]:
     for s in ctx.status.milestones:
         m, r = s.milestone, s.milestone.row
         if m.id_filled:
-            ms.put(ws, r, cols["id"], m.id)
+            st.put(ws, r, cols["id"], m.id)
             filled.append(f"{m.id} (row {r})")
-        _set(ws, r, cols["health"], schema.health_label(s.health, lang), counter, "Health",
+        _set(st, ws, r, cols["health"], schema.health_label(s.health, lang), counter, "Health",
              font=st.health_font[s.health], fill=st.health_fill[s.health])
-        _set(ws, r, cols["slack"], s.slack, counter, "Slack", "0")
+        _set(st, ws, r, cols["slack"], s.slack, counter, "Slack", "0")
         flags = "; ".join(ms.flag_label(f, lang) for f in s.flags) or None
-        _set(ws, r, cols["flags"], flags, counter, "Flags")
+        _set(st, ws, r, cols["flags"], flags, counter, "Flags")
     rows = {s.milestone.row for s in ctx.status.milestones}
     _clear_stale(ws, layout.header_row + 1, rows,
                  [cols["health"], cols["slack"], cols["flags"]], st)
@@ -196,9 +211,9 @@ def _annotate_metrics(wb: Any, ctx: ms.Context) -> list[str]:
     counter: dict[str, int] = defaultdict(int)
     for m in ctx.status.metrics:
         r = m.metric.row
-        _set(ws, r, cols["progress"], m.progress, counter, "Progress", st.pct)
-        _set(ws, r, cols["expected"], m.expected, counter, "Expected", st.pct)
-        _set(ws, r, cols["metric_status"], schema.metric_status_label(m.status, ctx.lang),
+        _set(st, ws, r, cols["progress"], m.progress, counter, "Progress", st.pct)
+        _set(st, ws, r, cols["expected"], m.expected, counter, "Expected", st.pct)
+        _set(st, ws, r, cols["metric_status"], schema.metric_status_label(m.status, ctx.lang),
              counter, "Metric status", font=st.metric_font[m.status],
              fill=st.metric_fill[m.status])
     _clear_stale(ws, layout.header_row + 1, {m.metric.row for m in ctx.status.metrics},
@@ -301,7 +316,7 @@ def _formula_values(path: Path, pkg: Package, managed: set[str]) -> dict[str, di
         for sheet in pkg.sheets:
             if sheet.title in managed or sheet.part not in pkg.names:
                 continue
-            with_formula, no_value = formula_cells(path, sheet.part)
+            with_formula, no_value = pkg.formulas.get(sheet.part, (set(), set()))
             if not with_formula:
                 continue
             if book is None:
@@ -362,6 +377,9 @@ def _with_values(xml: bytes, values: dict[str, Any]) -> bytes:
 def _finish_package(buffer: io.BytesIO, target: Path,
                     formula_values: dict[str, dict[str, Any]]) -> None:
     """Copy openpyxl's package to `target`, putting formulas' computed values back."""
+    if not any(formula_values.values()):
+        target.write_bytes(buffer.getbuffer())
+        return
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as src:
         parts = {s.title: s.part for s in _sheet_parts(target, src)}
