@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import schema
 from .model import Plan
 from .rules import MilestoneStatus, PlanStatus
+from .sheet_xml import SheetBuffer
 
 TIMELINE_MAX_ROWS = 1000
 TIMELINE_MAX_WEEKS = 26
@@ -78,20 +80,60 @@ class Styles:
         # (sheet's workbook, format, font, fill) -> the style array openpyxl built for them:
         # setting styles cell by cell is openpyxl's slowest path, so each is built once.
         self._styles: dict[tuple[int, str | None, int, int], Any] = {}
+        self._style_ids: dict[tuple[int, str | None, int, int], int] = {}
+        self._buffers: dict[int, SheetBuffer] = {}
+
+    def buffer(self, ws: Worksheet) -> SheetBuffer:
+        """Send the cells `put` writes to `ws` through the fast writer (see sheet_xml)."""
+        self._buffers[id(ws)] = SheetBuffer(ws)
+        return self._buffers[id(ws)]
+
+    @property
+    def buffers(self) -> list[SheetBuffer]:
+        return list(self._buffers.values())
 
     def put(self, ws: Worksheet, row: int, col: int, value: Any,
             number_format: str | None = None, font: Font | None = None,
             fill: PatternFill | None = None) -> Any:
         """Write one cell; text is always stored as text (never a formula)."""
-        cell = ws.cell(row=row, column=col)
         if isinstance(value, float) and not math.isfinite(value):
             value = None
+        buffer = self._buffers.get(id(ws))
+        if buffer is not None:
+            if number_format is None and isinstance(value, date):  # as openpyxl does
+                number_format = ("yyyy-mm-dd h:mm:ss" if isinstance(value, datetime)
+                                 else "yyyy-mm-dd")
+            styled = number_format or font is not None or fill is not None
+            sid = self._style_id(ws, number_format, font, fill) if styled else 0
+            buffer.put(row, col, value, sid)
+            return None
+        cell = ws.cell(row=row, column=col)
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"
         if number_format or font is not None or fill is not None:
             self.style(cell, number_format, font, fill)
         return cell
+
+    def hyperlink(self, ws: Worksheet, row: int, col: int, location: str) -> None:
+        """A hyperlink to a place in the workbook on a cell already put."""
+        buffer = self._buffers.get(id(ws))
+        if buffer is not None:
+            buffer.link(row, col, location)
+        else:
+            cell = ws.cell(row=row, column=col)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
+
+    def _style_id(self, ws: Worksheet, number_format: str | None, font: Font | None,
+                  fill: PatternFill | None) -> int:
+        wb = ws.parent
+        key = (id(wb), number_format, id(font), id(fill))
+        sid = self._style_ids.get(key)
+        if sid is None:
+            scratch = Cell(ws)  # never added to the sheet: it only builds the style
+            self.style(scratch, number_format, font, fill)
+            sid = self._style_ids[key] = wb._cell_styles.add(scratch._style)
+        return sid
 
     def style(self, cell: Any, number_format: str | None = None, font: Font | None = None,
               fill: PatternFill | None = None) -> None:
@@ -456,10 +498,10 @@ def write_timeline(ctx: Context, ws: Worksheet) -> None:
         fill = st.health_fill[s.health]
         for i, p in enumerate(periods):
             if p <= m.due and _period_end(kind, p) >= bar_start:  # type: ignore[operator]
-                st.style(ws.cell(row=r, column=c0 + i), fill=fill)
+                st.put(ws, r, c0 + i, None, fill=fill)
     st.put(ws, len(shown) + 5, 1, f"R = {ctx.w('review')}; {ctx.w('today')} = "
         f"{status.as_of.isoformat()}")
-    ws.freeze_panes = ws.cell(row=4, column=c0)
+    ws.freeze_panes = f"{get_column_letter(c0)}4"
 
 
 # --------------------------------------------------------------------------- Issues
@@ -477,12 +519,9 @@ def write_issues(ctx: Context, ws: Worksheet) -> None:
     for r, i in enumerate(issues, start=2):
         st.put(ws, r, 1, i.severity, fill=fills.get(i.severity))
         st.put(ws, r, 2, i.sheet)
-        cell = st.put(ws, r, 3, i.cell)
+        st.put(ws, r, 3, i.cell, font=st.link if i.cell else None)
         if i.cell:
-            cell.hyperlink = Hyperlink(ref=cell.coordinate,
-                                       location=f"'{i.sheet.replace(chr(39), chr(39) * 2)}'!"
-                                                f"{i.cell}")
-            cell.font = st.link
+            st.hyperlink(ws, r, 3, f"'{i.sheet.replace(chr(39), chr(39) * 2)}'!{i.cell}")
         value = i.value
         if isinstance(value, datetime):
             value = value.isoformat(sep=" ")

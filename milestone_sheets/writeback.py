@@ -28,6 +28,7 @@ from .package import Package, _sheet_parts, check_lock_files, lossy_parts
 from .reader import Workbook, load_plan
 from .rules import PlanStatus, evaluate
 from .safe_write import atomic_path, backup_path
+from .sheet_xml import save_workbook
 
 NOTE_AUTHOR = "msheets"
 
@@ -77,8 +78,7 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
     _restore_active(wb, active)
     if dry_run:
         return result
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    buffer = save_workbook(wb, ctx.st.buffers)
     if in_place:
         check_lock_files(path)  # opened while we worked?
     with atomic_path(target) as tmp:
@@ -266,12 +266,15 @@ def _managed_sheets(wb: Any, ctx: ms.Context) -> list[str]:
             old = wb[existing[key]]
             index = wb.worksheets.index(old)
             wb.remove(old)
-            return wb.create_sheet(existing[key], index)
-        title = schema.sheet_title(key, lang)
-        if key == "summary":
+            ws = wb.create_sheet(existing[key], index)
+        elif key == "summary":
             guide = next((t for t in wb.sheetnames if schema.find_sheet_key(t) == "guide"), None)
-            return wb.create_sheet(title, wb.sheetnames.index(guide) + 1 if guide else 0)
-        return wb.create_sheet(title)
+            ws = wb.create_sheet(schema.sheet_title(key, lang),
+                                 wb.sheetnames.index(guide) + 1 if guide else 0)
+        else:
+            ws = wb.create_sheet(schema.sheet_title(key, lang))
+        ctx.st.buffer(ws)
+        return ws
 
     ms.write_summary(ctx, fresh("summary"))
     ms.write_budget(ctx, fresh("budget"))
@@ -284,10 +287,11 @@ def _managed_sheets(wb: Any, ctx: ms.Context) -> list[str]:
                           key=lambda r: r["as_of"])
     ms.write_history(ctx, fresh("history"), history_rows)
     if "baseline" in existing:
-        added = ms.append_baseline(ctx, wb[existing["baseline"]], new=False)
+        baseline, new = wb[existing["baseline"]], False
     else:
-        added = ms.append_baseline(ctx, wb.create_sheet(schema.sheet_title("baseline", lang)),
-                                   new=True)
+        baseline, new = wb.create_sheet(schema.sheet_title("baseline", lang)), True
+    ctx.st.buffer(baseline)  # rows are only appended, after the ones recorded before
+    added = ms.append_baseline(ctx, baseline, new=new)
     changes = [f"rebuilt {', '.join(schema.sheet_title(k, lang) for k in schema.REBUILT_SHEETS)}",
                f"History: {'replaced' if replaced else 'added'} the row for "
                f"{row['as_of'].isoformat()}"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -110,6 +110,11 @@ def test_history_appends_and_baseline_reports_slip(refreshed):
     wb = openpyxl.load_workbook(refreshed)
     ws = wb["Milestones"]
     ws["I14"] = date(2026, 12, 30)  # M-013 slips 10 days
+    baseline_before = [list(r) for r in wb["Baseline"].iter_rows(values_only=True)]
+    new_row = ws.max_row + 1
+    ws.cell(new_row, 2, "Added later")
+    ws.cell(new_row, 9, date(2027, 1, 15))
+    ws.cell(new_row, 10, 750)
     wb.save(refreshed)
     result = run("refresh", refreshed, "--as-of", "2026-11-25")
     assert result.exit_code == 0, result.output
@@ -117,6 +122,12 @@ def test_history_appends_and_baseline_reports_slip(refreshed):
     assert len(list(wb["History"].iter_rows(min_row=2))) == 2
     flags = wb["Milestones"]["W14"].value
     assert "slipped 10 days" in flags
+    baseline = [list(r) for r in wb["Baseline"].iter_rows(values_only=True)]
+    assert baseline[:len(baseline_before)] == baseline_before  # recorded rows never change
+    added = baseline[len(baseline_before):]
+    new_id = wb["Milestones"].cell(new_row, 1).value
+    assert added == [[new_id, "Added later", datetime(2027, 1, 15), 750,
+                      datetime(2026, 11, 25)]]
     report = run("report", refreshed, "--format", "json", "--as-of", "2026-11-25")
     import json
     doc = json.loads(report.output)

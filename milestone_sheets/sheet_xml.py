@@ -1,0 +1,190 @@
+"""Managed sheets written straight to worksheet XML at save time.
+
+openpyxl spends about 20 microseconds per cell building and serialising cell
+objects; a refresh of a large plan writes as many managed cells as the user's
+own sheets hold. Managed sheets are plain tables of values with a handful of
+styles, so their cells are kept here as (value, style id) and serialised with
+string formatting when openpyxl writes the sheet's part. Everything else about
+the sheet (widths, panes, charts, filters) stays with openpyxl. Strings are
+inline strings, as openpyxl itself writes them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from copy import copy
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+# Characters XML 1.0 cannot hold (openpyxl refuses them in cell values).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Elements that follow <hyperlinks> in a worksheet (ECMA-376 CT_Worksheet order).
+_AFTER_HYPERLINKS = re.compile(
+    r"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|"
+    r"customProperties|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|"
+    r"legacyDrawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst)[\s/>]"
+    r"|</worksheet>")
+
+
+def xml_text(value: str) -> str:
+    """Text as it can be stored in XML: characters XML cannot hold are dropped."""
+    return _ILLEGAL.sub("", value)
+
+
+class SheetBuffer:
+    """The cells of one managed sheet: (row, column) -> (value, style id or 0)."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.cells: dict[tuple[int, int], tuple[Any, int]] = {}
+        self.links: list[tuple[str, str]] = []  # (cell, location inside the workbook)
+
+    def put(self, row: int, col: int, value: Any, style_id: int) -> None:
+        self.cells[(row, col)] = (value, style_id)
+
+    def link(self, row: int, col: int, location: str) -> None:
+        self.links.append((f"{get_column_letter(col)}{row}", location))
+
+    def fits_after_openpyxl_cells(self) -> bool:
+        """Whether every buffered row comes after the rows openpyxl itself will write."""
+        if not self.cells:
+            return True
+        first = min(r for r, _ in self.cells)
+        ws = self.ws
+        real = max((r for r, _ in ws._cells), default=0)
+        dims = max((r for r in ws.row_dimensions), default=0)
+        return real < first and dims < first
+
+    def materialize(self) -> None:
+        """Hand the cells to openpyxl (the slow, general path)."""
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        wb = self.ws.parent
+        for (r, c), (value, sid) in self.cells.items():
+            cell = self.ws.cell(row=r, column=c)
+            cell.value = xml_text(value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if sid:
+                cell._style = copy(wb._cell_styles[sid])
+        for ref, location in self.links:
+            self.ws[ref].hyperlink = Hyperlink(ref=ref, location=location)
+        self.cells.clear()
+        self.links.clear()
+
+    def rows_xml(self, epoch: datetime) -> str:
+        by_row: dict[int, list[tuple[int, Any, int]]] = {}
+        for (r, c), (value, sid) in self.cells.items():
+            by_row.setdefault(r, []).append((c, value, sid))
+        out = []
+        for r in sorted(by_row):
+            out.append(f'<row r="{r}">')
+            for c, value, sid in sorted(by_row[r], key=lambda t: t[0]):
+                out.append(_cell_xml(f"{get_column_letter(c)}{r}", value, sid, epoch))
+            out.append("</row>")
+        return "".join(out)
+
+    def dimension(self) -> str | None:
+        refs = list(self.cells) + [(r, c) for (r, c) in self.ws._cells]
+        if not refs:
+            return None
+        rows = [r for r, _ in refs]
+        cols = [c for _, c in refs]
+        return (f"{get_column_letter(min(cols))}{min(rows)}:"
+                f"{get_column_letter(max(cols))}{max(rows)}")
+
+    def patch(self, xml: str, epoch: datetime) -> str:
+        """The worksheet XML openpyxl wrote, with the buffered cells and links added."""
+        rows = self.rows_xml(epoch)
+        if "<sheetData/>" in xml or "<sheetData />" in xml:
+            xml = re.sub(r"<sheetData\s*/>", lambda _: f"<sheetData>{rows}</sheetData>", xml,
+                         count=1)
+        else:
+            head, sep, tail = xml.partition("</sheetData>")
+            if not sep:
+                raise ValueError(f"no sheetData in {self.ws.title}")
+            xml = head + rows + sep + tail
+        dim = self.dimension()
+        if dim:
+            xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dim}" />', xml,
+                         count=1)
+        if self.links:
+            links = "".join(f"<hyperlink ref=\"{ref}\" location={quoteattr(xml_text(loc))} />"
+                            for ref, loc in self.links)
+            if "</hyperlinks>" in xml:
+                xml = xml.replace("</hyperlinks>", links + "</hyperlinks>", 1)
+            else:
+                m = _AFTER_HYPERLINKS.search(xml)
+                assert m is not None
+                xml = f"{xml[:m.start()]}<hyperlinks>{links}</hyperlinks>{xml[m.start():]}"
+        return xml
+
+
+def _cell_xml(ref: str, value: Any, sid: int, epoch: datetime) -> str:
+    s = f' s="{sid}"' if sid else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s} />'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}"{s} t="n"><v>{value}</v></c>'
+    if isinstance(value, (float, Decimal)):
+        number = float(value)
+        if not math.isfinite(number):
+            return f'<c r="{ref}"{s} />'
+        return f'<c r="{ref}"{s} t="n"><v>{number!r}</v></c>'
+    if isinstance(value, (datetime, date, time, timedelta)):
+        serial = to_excel(value, epoch)
+        if isinstance(serial, float) and serial.is_integer():
+            serial = int(serial)
+        return f'<c r="{ref}"{s} t="n"><v>{serial!r}</v></c>'
+    text = escape(xml_text(str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+class _PatchingArchive:
+    """The zip openpyxl writes into; worksheet parts of buffered sheets are patched on the
+    way in. Everything else passes through to the real archive."""
+
+    def __init__(self, archive: zipfile.ZipFile, buffers: list[SheetBuffer]) -> None:
+        self._archive = archive
+        self._buffers = buffers
+
+    def write(self, filename: str, arcname: str | None = None, *args: Any, **kw: Any) -> None:
+        buffer = next((b for b in self._buffers
+                       if arcname is not None and b.ws.path[1:] == arcname), None)
+        if buffer is None:
+            self._archive.write(filename, arcname, *args, **kw)
+            return
+        xml = Path(filename).read_text("utf-8")
+        self._archive.writestr(arcname, buffer.patch(xml, buffer.ws.parent.epoch))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._archive, name)
+
+
+def save_workbook(wb: Any, buffers: list[SheetBuffer]) -> io.BytesIO:
+    """Save an openpyxl workbook to memory, writing buffered sheets' cells directly."""
+    live = []
+    for buffer in buffers:
+        if buffer.ws not in wb.worksheets or not (buffer.cells or buffer.links):
+            continue
+        if buffer.fits_after_openpyxl_cells():
+            live.append(buffer)
+        else:
+            buffer.materialize()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, _PatchingArchive(archive, live)).save()
+    return out
