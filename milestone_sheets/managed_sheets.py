@@ -80,7 +80,7 @@ class Styles:
         # (sheet's workbook, format, font, fill) -> the style array openpyxl built for them:
         # setting styles cell by cell is openpyxl's slowest path, so each is built once.
         self._styles: dict[tuple[int, str | None, int, int], Any] = {}
-        self._style_ids: dict[tuple[int, str | None, int, int], int] = {}
+        self._style_ids: dict[tuple[Any, ...], int] = {}
         self._buffers: dict[int, SheetBuffer] = {}
 
     def buffer(self, ws: Worksheet) -> SheetBuffer:
@@ -100,13 +100,20 @@ class Styles:
             value = None
         buffer = self._buffers.get(id(ws))
         if buffer is not None:
-            if number_format is None and isinstance(value, date):  # as openpyxl does
-                number_format = ("yyyy-mm-dd h:mm:ss" if isinstance(value, datetime)
-                                 else "yyyy-mm-dd")
-            styled = number_format or font is not None or fill is not None
-            sid = self._style_id(ws, number_format, font, fill) if styled else 0
-            buffer.put(row, col, value, sid)
-            return None
+            existing = ws._cells.get((row, col))
+            if existing is None or not (existing.comment or existing.hyperlink):
+                if number_format is None and isinstance(value, date):  # as openpyxl does
+                    number_format = ("yyyy-mm-dd h:mm:ss" if isinstance(value, datetime)
+                                     else "yyyy-mm-dd")
+                base = None
+                if existing is not None:  # keep the user's borders, alignment ...
+                    del ws._cells[(row, col)]
+                    base = existing._style if existing.has_style else None
+                styled = number_format or font is not None or fill is not None
+                sid = (self._style_id(ws, number_format, font, fill, base)
+                       if styled or base is not None else 0)
+                buffer.put(row, col, value, sid)
+                return None
         cell = ws.cell(row=row, column=col)
         cell.value = value
         if isinstance(value, str):
@@ -125,12 +132,15 @@ class Styles:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
 
     def _style_id(self, ws: Worksheet, number_format: str | None, font: Font | None,
-                  fill: PatternFill | None) -> int:
+                  fill: PatternFill | None, base: Any = None) -> int:
         wb = ws.parent
-        key = (id(wb), number_format, id(font), id(fill))
+        key = (id(wb), number_format, id(font), id(fill),
+               tuple(base) if base is not None else None)
         sid = self._style_ids.get(key)
         if sid is None:
             scratch = Cell(ws)  # never added to the sheet: it only builds the style
+            if base is not None:
+                scratch._style = copy(base)
             self.style(scratch, number_format, font, fill)
             sid = self._style_ids[key] = wb._cell_styles.add(scratch._style)
         return sid

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -56,44 +56,27 @@ class SheetBuffer:
     def link(self, row: int, col: int, location: str) -> None:
         self.links.append((f"{get_column_letter(col)}{row}", location))
 
-    def fits_after_openpyxl_cells(self) -> bool:
-        """Whether every buffered row comes after the rows openpyxl itself will write."""
-        if not self.cells:
-            return True
-        first = min(r for r, _ in self.cells)
-        ws = self.ws
-        real = max((r for r, _ in ws._cells), default=0)
-        dims = max((r for r in ws.row_dimensions), default=0)
-        return real < first and dims < first
-
-    def materialize(self) -> None:
-        """Hand the cells to openpyxl (the slow, general path)."""
-        from openpyxl.worksheet.hyperlink import Hyperlink
-
-        wb = self.ws.parent
-        for (r, c), (value, sid) in self.cells.items():
-            cell = self.ws.cell(row=r, column=c)
+    def hand_collisions_to_openpyxl(self) -> None:
+        """Cells openpyxl also holds (a note added after the put, say) are written by
+        openpyxl, with the buffered value and style."""
+        wb, real = self.ws.parent, self.ws._cells
+        for key in [k for k in self.cells if k in real]:
+            value, sid = self.cells.pop(key)
+            cell = real[key]
             cell.value = xml_text(value) if isinstance(value, str) else value
             if isinstance(value, str):
                 cell.data_type = "s"
             if sid:
                 cell._style = copy(wb._cell_styles[sid])
-        for ref, location in self.links:
-            self.ws[ref].hyperlink = Hyperlink(ref=ref, location=location)
-        self.cells.clear()
-        self.links.clear()
 
-    def rows_xml(self, epoch: datetime) -> str:
-        by_row: dict[int, list[tuple[int, Any, int]]] = {}
+    def _cells_by_row(self, epoch: datetime) -> dict[int, list[tuple[int, str]]]:
+        by_row: dict[int, list[tuple[int, str]]] = {}
         for (r, c), (value, sid) in self.cells.items():
-            by_row.setdefault(r, []).append((c, value, sid))
-        out = []
-        for r in sorted(by_row):
-            out.append(f'<row r="{r}">')
-            for c, value, sid in sorted(by_row[r], key=lambda t: t[0]):
-                out.append(_cell_xml(f"{get_column_letter(c)}{r}", value, sid, epoch))
-            out.append("</row>")
-        return "".join(out)
+            by_row.setdefault(r, []).append(
+                (c, _cell_xml(f"{get_column_letter(c)}{r}", value, sid, epoch)))
+        for cells in by_row.values():
+            cells.sort(key=lambda t: t[0])
+        return by_row
 
     def dimension(self) -> str | None:
         refs = list(self.cells) + [(r, c) for (r, c) in self.ws._cells]
@@ -105,16 +88,13 @@ class SheetBuffer:
                 f"{get_column_letter(max(cols))}{max(rows)}")
 
     def patch(self, xml: str, epoch: datetime) -> str:
-        """The worksheet XML openpyxl wrote, with the buffered cells and links added."""
-        rows = self.rows_xml(epoch)
-        if "<sheetData/>" in xml or "<sheetData />" in xml:
-            xml = re.sub(r"<sheetData\s*/>", lambda _: f"<sheetData>{rows}</sheetData>", xml,
-                         count=1)
-        else:
-            head, sep, tail = xml.partition("</sheetData>")
-            if not sep:
-                raise ValueError(f"no sheetData in {self.ws.title}")
-            xml = head + rows + sep + tail
+        """The worksheet XML openpyxl wrote, with the buffered cells and links merged in."""
+        extra = self._cells_by_row(epoch)
+        m = re.search(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", xml, re.S)
+        if m is None:
+            raise ValueError(f"no sheetData in the part of {self.ws.title!r}")
+        rows = _merge_rows(m[1] or "", extra)
+        xml = f"{xml[:m.start()]}<sheetData>{rows}</sheetData>{xml[m.end():]}"
         dim = self.dimension()
         if dim:
             xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dim}" />', xml,
@@ -125,10 +105,55 @@ class SheetBuffer:
             if "</hyperlinks>" in xml:
                 xml = xml.replace("</hyperlinks>", links + "</hyperlinks>", 1)
             else:
-                m = _AFTER_HYPERLINKS.search(xml)
-                assert m is not None
-                xml = f"{xml[:m.start()]}<hyperlinks>{links}</hyperlinks>{xml[m.start():]}"
+                at = _AFTER_HYPERLINKS.search(xml)
+                assert at is not None
+                xml = f"{xml[:at.start()]}<hyperlinks>{links}</hyperlinks>{xml[at.start():]}"
         return xml
+
+
+_ROW = re.compile(r'<row r="(\d+)"([^>]*?)\s*(?:/>|>(.*?)</row>)', re.S)
+_CELL_COLUMN = re.compile(r'<c r="([A-Z]+)\d+"')
+
+
+def _merge_rows(written: str, extra: dict[int, list[tuple[int, str]]]) -> str:
+    """openpyxl's <row> elements with the extra cells put in place (rows and cells in order,
+    as the file format requires)."""
+    out: list[str] = []
+    pending = sorted(extra)
+    i = covered = 0
+    for m in _ROW.finditer(written):
+        covered += len(m[0])
+        r = int(m[1])
+        while i < len(pending) and pending[i] < r:
+            out.append(f'<row r="{pending[i]}">{"".join(x for _, x in extra[pending[i]])}</row>')
+            i += 1
+        if i < len(pending) and pending[i] == r:
+            body = m[3] or ""
+            cells = extra[r]
+            last = _CELL_COLUMN.match(body, body.rfind('<c r="'))
+            if last is None or column_index_from_string(last[1]) < cells[0][0]:
+                # the usual case: managed columns right of the user's cells
+                out.append(f'<row r="{r}"{m[2]}>{body}{"".join(x for _, x in cells)}</row>')
+                i += 1
+                continue
+            parts, at, k = [], 0, 0
+            for c in _CELL_COLUMN.finditer(body):
+                col = column_index_from_string(c[1])
+                while k < len(cells) and cells[k][0] < col:
+                    parts.append(body[at:c.start()] + cells[k][1])
+                    at = c.start()
+                    k += 1
+            parts.append(body[at:])
+            parts.extend(x for _, x in cells[k:])
+            out.append(f'<row r="{r}"{m[2]}>{"".join(parts)}</row>')
+            i += 1
+        else:
+            out.append(m[0])
+    if covered != len(written):
+        raise ValueError("unexpected content between rows")
+    for r in pending[i:]:
+        out.append(f'<row r="{r}">{"".join(x for _, x in extra[r])}</row>')
+    return "".join(out)
 
 
 def _cell_xml(ref: str, value: Any, sid: int, epoch: datetime) -> str:
@@ -180,10 +205,8 @@ def save_workbook(wb: Any, buffers: list[SheetBuffer]) -> io.BytesIO:
     for buffer in buffers:
         if buffer.ws not in wb.worksheets or not (buffer.cells or buffer.links):
             continue
-        if buffer.fits_after_openpyxl_cells():
-            live.append(buffer)
-        else:
-            buffer.materialize()
+        buffer.hand_collisions_to_openpyxl()
+        live.append(buffer)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, _PatchingArchive(archive, live)).save()

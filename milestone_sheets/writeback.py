@@ -105,12 +105,54 @@ def _has_rich_text(path: Path) -> bool:
     return False
 
 
+def read_plain_strings(source: Any) -> list[str]:
+    """The shared strings as openpyxl's own reader returns them without rich text
+    (`Text.content`: the text and the runs' text, not phonetic guides), built without
+    its per-string objects, which cost more than the rest of reading a large plan."""
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed
+
+    si, t, r = (f"{{{_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag != si:
+            continue
+        parts = []
+        for child in node:
+            if child.tag == t:
+                if child.text is not None:
+                    parts.append(child.text)
+            elif child.tag == r:
+                run = child.find(t)
+                if run is not None and run.text is not None:
+                    parts.append(run.text)
+        node.clear()
+        strings.append("".join(parts).replace("x005F_", ""))
+    return strings
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
 def _open_for_writing(path: Path) -> Any:
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            if self.rich_text:
+                super().read_strings()
+                return
+            from openpyxl.xml.constants import SHARED_STRINGS
+
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    self.shared_strings = read_plain_strings(src)
 
     try:
-        return openpyxl.load_workbook(path, data_only=False, rich_text=_has_rich_text(path),
-                                      keep_links=True)
+        reader = Reader(path, read_only=False, keep_vba=False, data_only=False,
+                        keep_links=True, rich_text=_has_rich_text(path))
+        reader.read()
+        return reader.wb
     except Exception as exc:
         raise PlanError(f"{path.name}: cannot be opened for writing ({type(exc).__name__}: "
                         f"{exc}). Nothing was written; re-save the file in Excel or "
@@ -152,8 +194,8 @@ def _managed_columns(ws: Any, plan: Plan, sheet: str, keys: tuple[str, ...],
 
 def _set(st: ms.Styles, ws: Any, row: int, col: int, value: Any, counter: dict[str, int],
          key: str, number_format: str | None = None, font: Any = None, fill: Any = None) -> None:
-    cell = ws.cell(row=row, column=col)
-    if cell.value != value:
+    cell = ws._cells.get((row, col))  # ws.cell() would create one
+    if (cell.value if cell is not None else None) != value:
         counter[key] += 1
     st.put(ws, row, col, value, number_format, font, fill)
 
@@ -162,8 +204,9 @@ def _clear_stale(ws: Any, first_row: int, rows: set[int], cols: list[int],
                  st: ms.Styles) -> int:
     """Empty managed cells left on rows that no longer hold a record."""
     cleared = 0
-    for (r, c), cell in list(ws._cells.items()):
-        if r >= first_row and r not in rows and c in cols and cell.value is not None:
+    managed = set(cols)
+    for (r, c), cell in ws._cells.items():
+        if c in managed and r >= first_row and r not in rows and cell._value is not None:
             cell.value = None
             cell.fill = st.managed_fill
             cleared += 1
@@ -174,6 +217,7 @@ def _annotate_milestones(wb: Any, ctx: ms.Context) -> list[str]:
     plan, st, lang = ctx.plan, ctx.st, ctx.lang
     layout = plan.layouts["milestones"]
     ws = wb[layout.title]
+    st.buffer(ws)
     keys = ("health", "slack", "flags") if "id" in layout.columns else (
         "id", "health", "slack", "flags")
     cols, changes = _managed_columns(ws, plan, "milestones", keys, st)
@@ -206,6 +250,7 @@ def _annotate_metrics(wb: Any, ctx: ms.Context) -> list[str]:
         return []
     layout = plan.layouts["metrics"]
     ws = wb[layout.title]
+    st.buffer(ws)
     cols, changes = _managed_columns(ws, plan, "metrics",
                                      ("progress", "expected", "metric_status"), st)
     counter: dict[str, int] = defaultdict(int)

@@ -90,3 +90,57 @@ def test_overlapping_rows_fall_back_to_openpyxl(tmp_path):
     assert back["A5"].value == "user" and back["B5"].value == "five"
     assert back["B5"].hyperlink.location == "Sheet!A1"
     assert back.row_dimensions[2].height == 30
+
+
+def test_cells_merge_into_the_users_rows_keeping_their_style(tmp_path):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Border, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    thin = Border(left=Side(style="thin"))
+    for c, v in enumerate(["ID", "Milestone", "Health", "Note"], start=1):
+        ws.cell(1, c, v)
+    ws.cell(2, 1, "M-1")
+    ws.cell(2, 4, "user column after the managed one")
+    ws.cell(2, 3, "old").border = thin
+    ws.cell(3, 3, "commented").comment = Comment("mine", "Ana")
+    st = Styles("USD")
+    st.buffer(ws)
+    green = PatternFill("solid", fgColor="00B050")
+    st.put(ws, 2, 3, "On track", fill=green)
+    st.put(ws, 2, 2, "Launch")
+    st.put(ws, 3, 3, "Overdue", fill=green)  # a user's comment: openpyxl writes that cell
+    st.put(ws, 4, 3, "late")
+    ws.cell(4, 3).comment = Comment("added after the put", "msheets")
+    st.put(ws, 6, 1, "M-9")
+    back = openpyxl.load_workbook(_save(wb, st, tmp_path)).active
+    assert [[c.value for c in row] for row in back.iter_rows()] == [
+        ["ID", "Milestone", "Health", "Note"],
+        ["M-1", "Launch", "On track", "user column after the managed one"],
+        [None, None, "Overdue", None], [None, None, "late", None], [None] * 4,
+        ["M-9", None, None, None]]
+    assert back["C2"].border.left.style == "thin"
+    assert back["C2"].fill.fgColor.rgb == "0000B050"
+    assert back["C3"].comment.text == "mine" and back["C3"].fill.fgColor.rgb == "0000B050"
+    assert back["C4"].comment.text == "added after the put"
+
+
+def test_plain_shared_strings_read_as_openpyxl_reads_them():
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    from milestone_sheets.writeback import read_plain_strings
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = (f'<sst xmlns="{ns}" count="7" uniqueCount="7">'
+           '<si><t>Launch</t></si>'
+           '<si><t xml:space="preserve">  padded  </t></si>'
+           '<si><t/></si>'
+           '<si><r><rPr><b/></rPr><t>bold</t></r><r><t xml:space="preserve"> and plain</t></r>'
+           '</si>'
+           '<si><t>漢字</t><rPh sb="0" eb="2"><t>かんじ</t></rPh><phoneticPr fontId="1"/></si>'
+           '<si><t>a &amp; b &lt;c&gt; x005F_x000D_</t></si>'
+           '<si><t>line\nbreak</t></si></sst>').encode()
+    assert read_plain_strings(io.BytesIO(xml)) == list(read_string_table(io.BytesIO(xml)))
