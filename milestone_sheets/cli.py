@@ -252,7 +252,22 @@ def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
         sys.exit(1)
 
 
+def _openpyxl_without_numpy() -> None:
+    """Import openpyxl without numpy (a tenth of a second at every start): openpyxl only
+    imports it to accept numpy scalars as cell values, and msheets writes none. Done by the
+    command only, so a program that imports msheets as a library keeps openpyxl as usual."""
+    if "numpy" in sys.modules or "openpyxl" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
+    try:
+        import openpyxl  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "refresh":
+        _openpyxl_without_numpy()
     cli(prog_name="msheets")
 
 

@@ -103,3 +103,15 @@ def test_unexpected_errors_are_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(rules, "evaluate", boom)
     res = run("report", plan)
     assert res.exit_code == 2 and "kaboom" in res.output and "MSHEETS_DEBUG" in res.output
+
+
+def test_refresh_as_a_program(tmp_path):
+    """`python -m milestone_sheets refresh`, as users run it: openpyxl loaded without numpy."""
+    path = hand_plan(tmp_path / "plan.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "milestone_sheets", "refresh", str(path),
+                           "--as-of", HAND_AS_OF.isoformat()], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    import openpyxl
+
+    assert "Summary" in openpyxl.load_workbook(path).sheetnames
