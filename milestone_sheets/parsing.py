@@ -298,8 +298,9 @@ def _numeric_cell(raw: object) -> float | None:
     return None
 
 
-def parse_number(raw: object, what: str = "a number") -> Parsed:
-    """A plain number: cell numbers, or text like '1,5', '8 h', '1.5k', '2.5%'."""
+def _cell_amount(raw: object, what: str) -> Parsed | None:
+    """What a cell that needs no text reading holds (a number, a blank, a date where an
+    amount was expected), or None for text."""
     if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
         return Parsed(raw)
     if is_blank(raw):
@@ -309,6 +310,14 @@ def parse_number(raw: object, what: str = "a number") -> Parsed:
         return Parsed(v)
     if isinstance(raw, (date, datetime, time, timedelta, bool)):
         return Parsed(error=f"is a {type(raw).__name__}, not {what}")
+    return None
+
+
+def parse_number(raw: object, what: str = "a number") -> Parsed:
+    """A plain number: cell numbers, or text like '1,5', '8 h', '1.5k', '2.5%'."""
+    cell = _cell_amount(raw, what)
+    if cell is not None:
+        return cell
     text = str(raw).strip()
     s = normalize_words(text)
     scale = 1.0
@@ -326,15 +335,9 @@ def parse_number(raw: object, what: str = "a number") -> Parsed:
 
 def parse_money(raw: object) -> Parsed:
     """Money: numbers, or text with symbols/codes, separators, 'k', and '/month'."""
-    if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
-        return Parsed(raw)
-    if is_blank(raw):
-        return BLANK
-    v = _numeric_cell(raw)
-    if v is not None:
-        return Parsed(v)
-    if isinstance(raw, (date, datetime, time, timedelta, bool)):
-        return Parsed(error=f"is a {type(raw).__name__}, not an amount of money")
+    cell = _cell_amount(raw, "an amount of money")
+    if cell is not None:
+        return cell
     text = str(raw).strip()
     s = normalize_words(text)
     per_month = False
