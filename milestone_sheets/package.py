@@ -45,6 +45,8 @@ class Package:
     names: set[str] = field(default_factory=set)
     # sheet part -> (cells holding a formula, those without a computed value)
     formulas: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+    # whether any cell text has formatted runs (bold words ...), in a sheet or shared string
+    rich_text: bool = False
 
     def part_of(self, title: str) -> str | None:
         for s in self.sheets:
@@ -138,6 +140,9 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
             data = zf.read(sheet.part)
             _check_dimensions(path, data, sheet)
             pkg.formulas[sheet.part] = _formula_cells(data)
+            pkg.rich_text = pkg.rich_text or _RICH_RUN.search(data) is not None
+    if not pkg.rich_text and SHARED_STRINGS in names:
+        pkg.rich_text = _RICH_RUN.search(zf.read(SHARED_STRINGS)) is not None
     return pkg
 
 
@@ -193,6 +198,8 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[SheetPart]:
 
 _DIM = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
 _ROW = re.compile(rb'<(?:\w+:)?row [^>]*?r="(\d+)"')
+_RICH_RUN = re.compile(rb"<(?:\w+:)?r>")  # a formatted run of text
+SHARED_STRINGS = "xl/sharedStrings.xml"
 _WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3})\d')
 
 

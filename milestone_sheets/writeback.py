@@ -67,7 +67,7 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
             f"Nothing was written. Use --output OTHER.xlsx to write a refreshed copy "
             f"(it will lack those parts) and keep this file as it is.")
     formula_values = _formula_values(path, pkg, managed_titles)
-    wb = _open_for_writing(path)
+    wb = _open_for_writing(path, pkg.rich_text)
     result = RefreshResult(plan, status, target, written=False, missing_in_copy=lost)
     ctx = ms.Context(plan, status, ms.Styles(plan.settings.currency))
     active = wb.active.title if wb.active is not None else None
@@ -89,20 +89,6 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
             shutil.copy2(path, result.backup)
     result.written = True
     return result
-
-
-def _has_rich_text(path: Path) -> bool:
-    """Whether any cell text has formatted runs (bold words ...): openpyxl keeps them only
-    when asked, at a large cost, so it is asked only when there are some."""
-    run = re.compile(rb"<(?:\w+:)?r>")
-    with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            if name == "xl/sharedStrings.xml" or (name.startswith("xl/worksheets/")
-                                                  and name.endswith(".xml")):
-                with zf.open(name) as fh:
-                    if run.search(fh.read()):
-                        return True
-    return False
 
 
 def read_plain_strings(source: Any) -> list[str]:
@@ -133,7 +119,9 @@ def read_plain_strings(source: Any) -> list[str]:
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _open_for_writing(path: Path) -> Any:
+def _open_for_writing(path: Path, rich_text: bool) -> Any:
+    """The workbook as openpyxl edits it. Formatted runs of text are kept only when the
+    package has some (`rich_text`): openpyxl keeps them only when asked, at a large cost."""
     from openpyxl.reader.excel import ExcelReader
 
     class Reader(ExcelReader):  # type: ignore[misc]
@@ -150,7 +138,7 @@ def _open_for_writing(path: Path) -> Any:
 
     try:
         reader = Reader(path, read_only=False, keep_vba=False, data_only=False,
-                        keep_links=True, rich_text=_has_rich_text(path))
+                        keep_links=True, rich_text=rich_text)
         reader.read()
         return reader.wb
     except Exception as exc:

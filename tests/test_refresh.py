@@ -289,3 +289,18 @@ def test_refuses_unreadable_files(tmp_path, kind):
 def test_written_file_is_a_valid_package(refreshed):
     with zipfile.ZipFile(refreshed) as z:
         assert z.testzip() is None
+
+
+def test_formatted_runs_of_text_survive(tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    path = hand_plan(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Milestones"]["AD2"] = CellRichText([TextBlock(InlineFont(b=True), "Bold"), " plain"])
+    wb.save(path)
+    result = run("refresh", path, "--as-of", HAND_AS_OF.isoformat())
+    assert result.exit_code == 0, result.output
+    cell = openpyxl.load_workbook(path, rich_text=True)["Milestones"]["AD2"].value
+    assert isinstance(cell, CellRichText) and str(cell) == "Bold plain"
+    assert cell[0].font.b
