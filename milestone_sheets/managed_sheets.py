@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import schema
 from .model import Plan
 from .rules import MilestoneStatus, PlanStatus
-from .sheet_xml import SheetBuffer
+from .sheet_xml import SheetBuffer, set_value
 
 TIMELINE_MAX_ROWS = 1000
 TIMELINE_MAX_WEEKS = 26
@@ -115,9 +115,7 @@ class Styles:
                 buffer.put(row, col, value, sid)
                 return None
         cell = ws.cell(row=row, column=col)
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"
+        set_value(cell, value)
         if number_format or font is not None or fill is not None:
             self.style(cell, number_format, font, fill)
         return cell

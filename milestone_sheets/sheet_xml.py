@@ -42,6 +42,15 @@ def xml_text(value: str) -> str:
     return _ILLEGAL.sub("", value)
 
 
+def set_value(cell: Any, value: Any) -> None:
+    """An openpyxl cell's value, text always stored as text (never read as a formula)."""
+    if isinstance(value, str):
+        cell.value = xml_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 class SheetBuffer:
     """The cells of one managed sheet: (row, column) -> (value, style id or 0)."""
 
@@ -63,9 +72,7 @@ class SheetBuffer:
         for key in [k for k in self.cells if k in real]:
             value, sid = self.cells.pop(key)
             cell = real[key]
-            cell.value = xml_text(value) if isinstance(value, str) else value
-            if isinstance(value, str):
-                cell.data_type = "s"
+            set_value(cell, value)
             if sid:
                 cell._style = copy(wb._cell_styles[sid])
 
@@ -125,35 +132,35 @@ def _merge_rows(written: str, extra: dict[int, list[tuple[int, str]]]) -> str:
         covered += len(m[0])
         r = int(m[1])
         while i < len(pending) and pending[i] < r:
-            out.append(f'<row r="{pending[i]}">{"".join(x for _, x in extra[pending[i]])}</row>')
+            out.append(f'<row r="{pending[i]}">{_merge_cells("", extra[pending[i]])}</row>')
             i += 1
         if i < len(pending) and pending[i] == r:
-            body = m[3] or ""
-            cells = extra[r]
-            last = _CELL_COLUMN.match(body, body.rfind('<c r="'))
-            if last is None or column_index_from_string(last[1]) < cells[0][0]:
-                # the usual case: managed columns right of the user's cells
-                out.append(f'<row r="{r}"{m[2]}>{body}{"".join(x for _, x in cells)}</row>')
-                i += 1
-                continue
-            parts, at, k = [], 0, 0
-            for c in _CELL_COLUMN.finditer(body):
-                col = column_index_from_string(c[1])
-                while k < len(cells) and cells[k][0] < col:
-                    parts.append(body[at:c.start()] + cells[k][1])
-                    at = c.start()
-                    k += 1
-            parts.append(body[at:])
-            parts.extend(x for _, x in cells[k:])
-            out.append(f'<row r="{r}"{m[2]}>{"".join(parts)}</row>')
+            out.append(f'<row r="{r}"{m[2]}>{_merge_cells(m[3] or "", extra[r])}</row>')
             i += 1
         else:
             out.append(m[0])
     if covered != len(written):
         raise ValueError("unexpected content between rows")
-    for r in pending[i:]:
-        out.append(f'<row r="{r}">{"".join(x for _, x in extra[r])}</row>')
+    out.extend(f'<row r="{r}">{_merge_cells("", extra[r])}</row>' for r in pending[i:])
     return "".join(out)
+
+
+def _merge_cells(body: str, cells: list[tuple[int, str]]) -> str:
+    """A row's cells (`body`) with `cells` (column, XML), sorted by column, put in order."""
+    last = _CELL_COLUMN.match(body, body.rfind('<c r="'))
+    if last is None or column_index_from_string(last[1]) < cells[0][0]:
+        # the usual case: managed columns right of the user's cells
+        return body + "".join(x for _, x in cells)
+    parts, at, k = [], 0, 0
+    for c in _CELL_COLUMN.finditer(body):
+        col = column_index_from_string(c[1])
+        while k < len(cells) and cells[k][0] < col:
+            parts.append(body[at:c.start()] + cells[k][1])
+            at = c.start()
+            k += 1
+    parts.append(body[at:])
+    parts.extend(x for _, x in cells[k:])
+    return "".join(parts)
 
 
 def _cell_xml(ref: str, value: Any, sid: int, epoch: datetime) -> str:
