@@ -166,10 +166,9 @@ def table_rows(grid: Grid, header_row: int, columns: dict[str, int], sheet_key: 
         for key, j in positions:
             if j < width:
                 v = values[j]
-                if v == "" or v is None or (type(v) is str and v.isspace()):
+                if v == "" or v is None or (type(v) is str and v.isspace()):  # is_blank, inlined
                     continue
                 cells[key] = v
-        row = Row(number, cells, input_cols)
         flagged = False
         if no_value:
             for key, col in input_cols.items():
@@ -181,7 +180,7 @@ def table_rows(grid: Grid, header_row: int, columns: dict[str, int], sheet_key: 
                                         "in Excel or LibreOffice so it is calculated (read as "
                                         "blank)"))
         if cells or flagged:
-            yield row
+            yield Row(number, cells, input_cols)
 
 
 class RowReader:
