@@ -10,8 +10,9 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from .model import (
 )
 from .package import Package, open_package
 from .parsing import (
+    BLANK,
     Parsed,
     clean_text,
     is_blank,
@@ -71,6 +73,10 @@ class Grid:
     row0: int  # 0-based row of rows[0]
     col0: int
     no_value: set[str]  # formula cells without a computed value
+    width: int = field(init=False)  # the longest row
+
+    def __post_init__(self) -> None:
+        self.width = max(map(len, self.rows), default=0)
 
     def value(self, row: int, col: int) -> Any:
         r, c = row - 1 - self.row0, col - 1 - self.col0
@@ -85,7 +91,7 @@ class Grid:
 
     @property
     def last_col(self) -> int:
-        return self.col0 + max((len(r) for r in self.rows), default=0)
+        return self.col0 + self.width
 
 
 class Workbook:
@@ -183,14 +189,53 @@ def table_rows(grid: Grid, header_row: int, columns: dict[str, int], sheet_key: 
             yield Row(number, cells, input_cols)
 
 
+class SheetParser:
+    """What the rows of one sheet share: where issues go, how dates are read, and the
+    values already parsed. Plans repeat phases, statuses, owners, dates and amounts, and
+    parsing is pure, so each distinct raw value of a kind is parsed once."""
+
+    def __init__(self, sheet: str, issues: list[Issue], date_order: str,
+                 default_year: int) -> None:
+        self.sheet, self.issues = sheet, issues
+        self._memo: dict[tuple[str, type, Any], Parsed] = {}
+        self._texts: dict[str, str | None] = {}
+        self._parsers: dict[str, Callable[[Any], Parsed]] = {
+            "date": lambda raw: parse_date(raw, date_order, default_year),
+            "number": parse_number,
+            "percent": parse_percent,
+            "money": parse_money,
+        }
+        for kind, choices in schema.CHOICES.items():
+            self._parsers[kind] = partial(parse_choice, lookup=choices.lookup,
+                                          what=kind.capitalize())
+
+    def parse(self, kind: str, raw: Any) -> Parsed:
+        """`raw` parsed as `kind` (date, number, percent, money or a dropdown's name)."""
+        key = (kind, type(raw), raw)  # the type keeps 1, 1.0 and True apart
+        parsed = self._memo.get(key)
+        if parsed is None:
+            parsed = self._memo[key] = self._parsers[kind](raw)
+        return parsed
+
+    def text(self, raw: Any) -> str | None:
+        """`raw` as clean text (parsing.clean_text)."""
+        if type(raw) is not str:
+            return clean_text(raw)
+        try:
+            return self._texts[raw]
+        except KeyError:
+            text = self._texts[raw] = clean_text(raw)
+            return text
+
+    def row(self, row: Row) -> RowReader:
+        return RowReader(self, row)
+
+
 class RowReader:
     """Parses the fields of one row, recording issues at their cells."""
 
-    def __init__(self, sheet: str, row: Row, issues: list[Issue], lang_order: str,
-                 default_year: int) -> None:
-        self.sheet, self.row, self.issues = sheet, row, issues
-        self.cells = row.cells
-        self.order, self.year = lang_order, default_year
+    def __init__(self, sheet: SheetParser, row: Row) -> None:
+        self.parser, self.row, self.cells = sheet, row, row.cells
 
     def ref(self, key: str) -> str:
         return self.row.ref(key)
@@ -199,8 +244,8 @@ class RowReader:
         return self.cells.get(key)
 
     def issue(self, severity: str, key: str, message: str, value: Any = None) -> None:
-        self.issues.append(Issue(severity, self.sheet, self.ref(key), key,
-                                 self.raw(key) if value is None else value, message))
+        self.parser.issues.append(Issue(severity, self.parser.sheet, self.ref(key), key,
+                                        self.raw(key) if value is None else value, message))
 
     def _take(self, key: str, parsed: Parsed, shown: Callable[[Any], str]) -> Any:
         if parsed.error:
@@ -210,33 +255,37 @@ class RowReader:
             self.issue("info", key, f"read {str(self.raw(key)).strip()!r} as {shown(parsed.value)}")
         return parsed.value
 
+    def _parsed(self, kind: str, key: str) -> Parsed:
+        raw = self.cells.get(key)
+        return BLANK if raw is None else self.parser.parse(kind, raw)
+
     def text(self, key: str) -> str | None:
-        return clean_text(self.cells.get(key))
+        return self.parser.text(self.cells.get(key))
 
     def date(self, key: str) -> date | None:
         raw = self.cells.get(key)
         if raw is None:
             return None
-        p = parse_date(raw, self.order, self.year)
-        if p.error is None and not p.interpreted:
-            return p.value
-        return self._take(key, p, lambda d: d.isoformat())
+        if type(raw) is date:  # a date cell: nothing to read
+            return raw
+        return self._take(key, self.parser.parse("date", raw), lambda d: d.isoformat())
 
     def number(self, key: str) -> float | None:
-        return self._take(key, parse_number(self.raw(key)), lambda v: f"{v:g}")
+        return self._take(key, self._parsed("number", key), lambda v: f"{v:g}")
 
     def percent(self, key: str) -> float | None:
-        return self._take(key, parse_percent(self.raw(key)), lambda v: f"{v:.0%}")
+        return self._take(key, self._parsed("percent", key), lambda v: f"{v:.0%}")
 
     def money(self, key: str) -> Parsed:
-        p = parse_money(self.raw(key))
+        p = self._parsed("money", key)
         if p.error:
             self.issue("error", key, p.error)
-            return Parsed()
+            return BLANK
         return p
 
-    def choice(self, key: str, kind: str, what: str) -> str | None:
-        p = parse_choice(self.raw(key), schema.CHOICES[kind].lookup, what)
+    def choice(self, key: str, kind: str) -> str | None:
+        """A dropdown value (schema.CHOICES[kind]) in English."""
+        p = self._parsed(kind, key)
         if p.error:
             self.issue("error", key, p.error + "; pick a value from the dropdown")
             return None
@@ -395,17 +444,18 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
     return s, lang
 
 
-def _reader(grid: Grid, row: Row, issues: list[Issue], settings: Settings,
-            year: int) -> RowReader:
-    return RowReader(grid.title, row, issues, settings.date_order, year)
+def _sheet_parser(grid: Grid, issues: list[Issue], settings: Settings,
+                  year: int) -> SheetParser:
+    return SheetParser(grid.title, issues, settings.date_order, year)
 
 
 def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
                year: int) -> list[TeamMember]:
     team: list[TeamMember] = []
+    sheet = _sheet_parser(grid, issues, settings, year)
     seen: set[str] = set()
     for row in table_rows(grid, layout.header_row, layout.columns, "team", issues):
-        r = _reader(grid, row, issues, settings, year)
+        r = sheet.row(row)
         name = r.text("owner")
         if not name:
             r.issue("warning", "owner", "team row without a name is ignored")
@@ -425,14 +475,14 @@ def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: S
 def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
                   year: int) -> list[Metric]:
     metrics: list[Metric] = []
+    sheet = _sheet_parser(grid, issues, settings, year)
     for row in table_rows(grid, layout.header_row, layout.columns, "metrics", issues):
-        r = _reader(grid, row, issues, settings, year)
+        r = sheet.row(row)
         name = r.text("metric")
         if not name:
             r.issue("error", "metric", "row has data but no Metric name")
             continue
-        m = Metric(row.number, name, r.text("unit"), r.choice("direction", "direction",
-                                                               "Direction"),
+        m = Metric(row.number, name, r.text("unit"), r.choice("direction", "direction"),
                    r.number("baseline"), r.date("baseline_date"), r.number("target"),
                    r.date("target_date"), r.number("current"), r.text("owner"), r.text("notes"))
         if m.baseline is not None and m.target is not None and (
@@ -449,8 +499,9 @@ def _read_log(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Se
               year: int, metrics: list[Metric]) -> list[Reading]:
     known = {schema.normalize(m.name): m.name for m in metrics}
     readings: list[Reading] = []
+    sheet = _sheet_parser(grid, issues, settings, year)
     for row in table_rows(grid, layout.header_row, layout.columns, "metric_log", issues):
-        r = _reader(grid, row, issues, settings, year)
+        r = sheet.row(row)
         when, name, value = r.date("date"), r.text("metric"), r.number("value")
         if when is None and "date" not in row.cells:
             r.issue("error", "date", "reading without a Date")
@@ -469,18 +520,19 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
     team = {schema.normalize(t.name): t.name for t in plan.team}
     metrics = {schema.normalize(m.name): m.name for m in plan.metrics}
     out: list[Milestone] = []
+    sheet = _sheet_parser(grid, issues, settings, year)
     readers: dict[int, RowReader] = {}
     per_month: dict[int, Any] = {}
     for row in table_rows(grid, layout.header_row, layout.columns, "milestones", issues):
-        r = _reader(grid, row, issues, settings, year)
+        r = sheet.row(row)
         name = r.text("milestone")
         if not name:
             r.issue("error", "milestone", "row has data but no Milestone text", value="")
             name = ""
         m = Milestone(row=row.number, id=r.text("id") or "", name=name)
         m.phase, m.strategy, m.tactic = r.text("phase"), r.text("strategy"), r.text("tactic")
-        m.type = r.choice("type", "type", "Type") or "Implementation"
-        m.status = r.choice("status", "status", "Status") or "Not started"
+        m.type = r.choice("type", "type") or "Implementation"
+        m.status = r.choice("status", "status") or "Not started"
         owner = r.text("owner")
         if owner is None:
             r.issue("warning", "owner", "no owner: pick a name from the Team sheet", value="")

@@ -45,14 +45,22 @@ class Money:
     def variance(self) -> float:
         return self.planned - self.actual
 
-    def add(self, st: MilestoneStatus) -> None:
-        m = st.milestone
-        self.actual += m.actual or 0.0
-        if st.health != "Cancelled":
-            budget = m.budget or 0.0
-            self.planned += budget
-            self.earned_value += budget * st.pct
-            self.planned_value += budget * st.planned_share
+    def add(self, actual: float, planned: float, earned_value: float,
+            planned_value: float) -> None:
+        self.actual += actual
+        self.planned += planned
+        self.earned_value += earned_value
+        self.planned_value += planned_value
+
+
+def _amounts(st: MilestoneStatus) -> tuple[float, float, float, float]:
+    """What a milestone adds to its groups: actual, planned, earned and planned value
+    (a cancelled milestone's budget counts nowhere; what it spent still does)."""
+    m = st.milestone
+    if st.health == "Cancelled":
+        return m.actual or 0.0, 0.0, 0.0, 0.0
+    budget = m.budget or 0.0
+    return m.actual or 0.0, budget, budget * st.pct, budget * st.planned_share
 
 
 ROLLUPS = ("by_phase", "by_owner", "by_strategy", "by_tactic", "by_type", "by_month")
@@ -392,21 +400,22 @@ def _budget(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     totals = Money("total")
     groups: dict[str, dict[str, Money]] = {r: {} for r in ROLLUPS}
     none = schema.word("none", "en")
+    months: dict[date, str] = {}
     for st in statuses:
         m = st.milestone
-        totals.add(st)
-        keys = {
-            "by_phase": m.phase, "by_owner": m.owner, "by_strategy": m.strategy,
-            "by_tactic": m.tactic, "by_type": m.type,
-            "by_month": m.due.strftime("%Y-%m") if m.due else None,
-        }
-        for rollup, key in keys.items():
-            k = key or none
-            g = groups[rollup].get(k.casefold()) if rollup == "by_owner" else groups[rollup].get(k)
-            if g is None:
-                g = Money(k)
-                groups[rollup][k.casefold() if rollup == "by_owner" else k] = g
-            g.add(st)
+        if m.due is None:
+            month = none
+        elif (month := months.get(m.due)) is None:
+            month = months[m.due] = m.due.strftime("%Y-%m")
+        owner = m.owner or none
+        # (rollup, group name, key): owners group case-insensitively under the first spelling
+        keys = (("by_phase", m.phase or none, None), ("by_owner", owner, owner.casefold()),
+                ("by_strategy", m.strategy or none, None), ("by_tactic", m.tactic or none, None),
+                ("by_type", m.type or none, None), ("by_month", month, None))
+        amounts = _amounts(st)
+        totals.add(*amounts)
+        for rollup, name, key in keys:
+            _group(groups[rollup], name, key).add(*amounts)
     cpi = totals.earned_value / totals.actual if totals.actual else None
     spi = totals.earned_value / totals.planned_value if totals.planned_value else None
     if totals.planned:
@@ -417,6 +426,13 @@ def _budget(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     rollups = {r: sorted(g.values(), key=lambda x: (x.key == none, x.key))
                for r, g in groups.items()}
     return BudgetStatus(totals, cpi, spi, pc, rollups)
+
+
+def _group(groups: dict[str, Money], name: str, key: str | None) -> Money:
+    g = groups.get(name if key is None else key)
+    if g is None:
+        g = groups[name if key is None else key] = Money(name)
+    return g
 
 
 def _review(plan: Plan, statuses: list[MilestoneStatus], metrics: list[MetricStatus],

@@ -168,3 +168,19 @@ def test_formula_values_used_and_missing_values_reported(tmp_path):
     wb.save(path)
     _, found = issues_of(path)
     assert "no computed value" in found[("warning", "K2")].message
+
+
+def test_a_repeated_value_is_reported_at_every_cell(tmp_path):
+    """Each distinct value is parsed once per sheet; its issues still land on every cell."""
+    rows = [ok(f"T{i}", due="Sep 30, 2026", budget="1.5k", status="Finished-ish",
+               pct=1 if i % 2 else True) for i in range(4)]
+    path = fill_plan(tmp_path / "p.xlsx", milestones=rows, team=TEAM)
+    plan, found = issues_of(path)
+    for r in (2, 3, 4, 5):
+        assert "as 2026-09-30" in found[("info", f"I{r}")].message
+        assert "as 1,500.00" in found[("info", f"J{r}")].message
+        assert "unknown Status 'Finished-ish'" in found[("error", f"N{r}")].message
+    # TRUE and 1 are equal in Python; the memo keeps them apart
+    assert [m.pct for m in plan.milestones] == [None, 1.0, None, 1.0]
+    assert "TRUE/FALSE" in found[("error", "M2")].message
+    assert ("error", "M3") not in found
