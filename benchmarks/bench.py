@@ -5,7 +5,10 @@
 
 Plans are made with `msheets new` plus generated rows (cached in benchmarks/out/). Every
 command runs as a subprocess, interpreter start included; the table shows the median of
---runs runs and the peak memory (max RSS) of the process.
+--runs runs and the peak memory (max RSS) of the process. A command and its floor take
+turns, run by run, so a busy spell on a shared machine weighs on both alike; one untimed
+run of each comes first. Subprocesses may write bytecode (as `pip install` does), even when
+PYTHONDONTWRITEBYTECODE is set here.
 
 Floors: refresh vs an openpyxl load-and-save of the same file (the floor for a tool that
 rewrites the workbook); check and report vs a python-calamine read of every sheet (the floor
@@ -75,10 +78,13 @@ def make_plan(n: int) -> Path:
     return path
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one subprocess."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
@@ -87,14 +93,23 @@ def run(cmd: list[str]) -> tuple[float, float]:
 
 
 def median(cmd_for_run, runs: int, setup=None) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    times, peaks = [], []
-    for _ in range(runs):
-        if setup:
-            setup()
-        t, m = run(cmd_for_run())
-        times.append(t)
-        peaks.append(m)
-    return statistics.median(times), max(peaks)
+    return interleaved({"": (cmd_for_run, setup)}, runs)[""]
+
+
+def interleaved(commands: dict, runs: int) -> dict[str, tuple[float, float]]:  # type: ignore[type-arg]
+    """name -> (median seconds, peak MB) of commands {name: (cmd_for_run, setup)} run in
+    turn, after one untimed run of each."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
+    for i in range(runs + 1):
+        for name, (cmd_for_run, setup) in commands.items():
+            if setup:
+                setup()
+            t, m = run(cmd_for_run())
+            if i:
+                times[name].append(t)
+                peaks[name].append(m)
+    return {name: (statistics.median(times[name]), max(peaks[name])) for name in commands}
 
 
 FLOOR_SAVE = "import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])"
@@ -110,18 +125,19 @@ def bench_size(n: int, runs: int) -> list[dict]:
         shutil.copy(plan, work)
         Path(str(work) + ".bak").unlink(missing_ok=True)
 
-    rows = []
-    refresh = median(lambda: [*MSHEETS, "refresh", str(work), "--as-of", AS_OF], runs, fresh)
-    save = median(lambda: [PY, "-c", FLOOR_SAVE, str(plan), str(OUT / "floor.xlsx")], runs)
-    rows.append({"size": n, "what": "refresh", "time": refresh[0], "mem": refresh[1],
-                 "floor": save[0], "floor_name": "openpyxl load+save"})
-    read = median(lambda: [PY, "-c", FLOOR_READ, str(plan)], runs)
-    for what, args in (("check", ["check", str(plan), "--as-of", AS_OF]),
-                       ("report json", ["report", str(plan), "--format", "json", "--as-of",
-                                        AS_OF])):
-        t = median(lambda args=args: [*MSHEETS, *args], runs)
-        rows.append({"size": n, "what": what, "time": t[0], "mem": t[1], "floor": read[0],
-                     "floor_name": "calamine read"})
+    got = interleaved({
+        "refresh": (lambda: [*MSHEETS, "refresh", str(work), "--as-of", AS_OF], fresh),
+        "save": (lambda: [PY, "-c", FLOOR_SAVE, str(plan), str(OUT / "floor.xlsx")], None),
+        "read": (lambda: [PY, "-c", FLOOR_READ, str(plan)], None),
+        "check": (lambda: [*MSHEETS, "check", str(plan), "--as-of", AS_OF], None),
+        "report json": (lambda: [*MSHEETS, "report", str(plan), "--format", "json",
+                                 "--as-of", AS_OF], None),
+    }, runs)
+    rows = [{"size": n, "what": "refresh", "time": got["refresh"][0], "mem": got["refresh"][1],
+             "floor": got["save"][0], "floor_name": "openpyxl load+save"}]
+    for what in ("check", "report json"):
+        rows.append({"size": n, "what": what, "time": got[what][0], "mem": got[what][1],
+                     "floor": got["read"][0], "floor_name": "calamine read"})
     return rows
 
 

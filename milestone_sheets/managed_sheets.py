@@ -189,6 +189,8 @@ def text_bar(share: float | None) -> str:
 
 @dataclass
 class Context:
+    """What the managed sheets are written from: the plan, its status, the styles."""
+
     plan: Plan
     status: PlanStatus
     st: Styles

@@ -12,6 +12,8 @@ SEVERITIES = ("error", "warning", "info")
 
 @dataclass
 class Issue:
+    """A problem found in the workbook, at its sheet and cell."""
+
     severity: str  # error | warning | info
     sheet: str
     cell: str
@@ -35,6 +37,8 @@ class Issue:
 
 @dataclass
 class Milestone:
+    """One row of the Milestones sheet, parsed."""
+
     row: int
     id: str
     name: str
@@ -62,6 +66,8 @@ class Milestone:
 
 @dataclass
 class Metric:
+    """One row of the Metrics sheet, parsed."""
+
     row: int
     name: str
     unit: str | None = None
@@ -77,6 +83,8 @@ class Metric:
 
 @dataclass
 class Reading:
+    """One row of the Metric log: a metric's value on a date."""
+
     row: int
     date: date
     metric: str
@@ -85,6 +93,8 @@ class Reading:
 
 @dataclass
 class TeamMember:
+    """One row of the Team sheet: an owner and their weekly capacity."""
+
     row: int
     name: str
     role: str | None = None
@@ -94,6 +104,8 @@ class TeamMember:
 
 @dataclass
 class Settings:
+    """The Settings sheet, with the defaults for what it leaves blank."""
+
     plan_name: str = ""
     currency: str = "USD"
     as_of: date | None = None
@@ -110,6 +122,8 @@ class Settings:
 
 @dataclass
 class BaselineEntry:
+    """A milestone's Due and Budget as the Baseline sheet recorded them."""
+
     id: str
     due: date | None
     budget: float | None
@@ -129,6 +143,8 @@ class SheetLayout:
 
 @dataclass
 class Plan:
+    """Everything read from one workbook: records, settings and issues."""
+
     path: Path
     language: str
     settings: Settings

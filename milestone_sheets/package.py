@@ -34,6 +34,8 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 @dataclass
 class SheetPart:
+    """A sheet of the package: its title and the XML part that holds it."""
+
     title: str
     part: str  # e.g. xl/worksheets/sheet1.xml
     state: str = "visible"
@@ -41,6 +43,8 @@ class SheetPart:
 
 @dataclass
 class Package:
+    """What the package check learned about the file."""
+
     path: Path
     sheets: list[SheetPart] = field(default_factory=list)
     names: set[str] = field(default_factory=set)

@@ -129,6 +129,8 @@ class Workbook:
 
 @dataclass
 class Row:
+    """The raw values of one data row of an input sheet."""
+
     number: int
     cells: dict[str, Any]  # column key -> raw value (blank cells left out)
     columns: dict[str, int]  # column key -> 1-based column

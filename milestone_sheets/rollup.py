@@ -19,6 +19,8 @@ from .rules import PlanStatus
 
 @dataclass
 class RollupResult:
+    """The plans a rollup read, and those it could not."""
+
     statuses: list[tuple[Path, PlanStatus]] = field(default_factory=list)
     failures: list[tuple[Path, str]] = field(default_factory=list)
 
@@ -95,6 +97,8 @@ def portfolio_totals(result: RollupResult) -> dict[str, dict[str, float]]:
 
 @dataclass
 class OwnerAcross:
+    """One owner's load summed across the plans of a rollup."""
+
     owner: str
     plans: list[str] = field(default_factory=list)
     capacity: float | None = None

@@ -19,6 +19,8 @@ BEHIND_POINTS = 0.25
 
 @dataclass
 class MilestoneStatus:
+    """A milestone's health, slack, slip and flags as of a date."""
+
     milestone: Milestone
     health: str
     start: date | None  # effective start: Start, or Due - default duration
@@ -35,6 +37,8 @@ class MilestoneStatus:
 
 @dataclass
 class Money:
+    """Planned, actual and earned amounts of a group of milestones."""
+
     key: str = ""
     planned: float = 0.0
     actual: float = 0.0
@@ -68,6 +72,8 @@ ROLLUPS = ("by_phase", "by_owner", "by_strategy", "by_tactic", "by_type", "by_mo
 
 @dataclass
 class BudgetStatus:
+    """Budget totals, earned-value indices and the rollups by group."""
+
     totals: Money
     cpi: float | None
     spi: float | None
@@ -77,6 +83,8 @@ class BudgetStatus:
 
 @dataclass
 class WeekLoad:
+    """An owner's hours in one week, and that week's share of capacity."""
+
     week: date
     hours: float
     load: float | None
@@ -84,6 +92,8 @@ class WeekLoad:
 
 @dataclass
 class OwnerLoad:
+    """An owner's workload: open milestones, budget and weekly load."""
+
     owner: str
     known: bool
     capacity: float
@@ -99,6 +109,8 @@ class OwnerLoad:
 
 @dataclass
 class MetricStatus:
+    """A metric's current value and progress against its target."""
+
     metric: Metric
     direction: str
     current: float | None
@@ -109,6 +121,8 @@ class MetricStatus:
 
 @dataclass
 class ReviewStatus:
+    """The next plan reviews and what is on their agenda."""
+
     setting: str
     next_review: date | None
     following: date | None
@@ -119,6 +133,8 @@ class ReviewStatus:
 
 @dataclass
 class PlanStatus:
+    """Everything the rules computed for a plan as of a date."""
+
     plan: Plan
     as_of: date
     milestones: list[MilestoneStatus]

@@ -29,6 +29,8 @@ def normalize(text: object) -> str:
 
 @dataclass(frozen=True)
 class Label:
+    """A name in English and French, with accepted aliases."""
+
     en: str
     fr: str
     aliases: tuple[str, ...] = ()
@@ -50,6 +52,8 @@ def _label_keys(label: Label) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A sheet of the workbook; managed sheets are rebuilt by refresh."""
+
     key: str
     label: Label
     managed: bool = False
@@ -96,6 +100,8 @@ def find_sheet_key(title: str) -> str | None:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of an input sheet: its label, kind and rules."""
+
     key: str
     label: Label
     kind: str  # text, date, money, percent, number, choice, ids
@@ -274,6 +280,8 @@ def header_index(sheet: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Choices:
+    """The values of a dropdown, in both languages."""
+
     values: tuple[Label, ...]
     default: str | None = None
 
@@ -370,6 +378,8 @@ def metric_status_label(status: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Setting:
+    """A row of the Settings sheet: its label, kind and default."""
+
     key: str
     label: Label
     kind: str  # text, date, int, number, choice

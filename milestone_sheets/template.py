@@ -34,6 +34,8 @@ def templates_dir() -> Path:
 
 @dataclass
 class Preset:
+    """A starter plan `msheets new --template` can fill in."""
+
     name: str
     description: str
     data: dict[str, Any]

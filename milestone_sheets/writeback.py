@@ -35,6 +35,8 @@ NOTE_AUTHOR = "msheets"
 
 @dataclass
 class RefreshResult:
+    """What a refresh did: the status, the changes, the backup."""
+
     plan: Plan
     status: PlanStatus
     target: Path
