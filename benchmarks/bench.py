@@ -7,12 +7,14 @@ Plans are made with `msheets new` plus generated rows (cached in benchmarks/out/
 command runs as a subprocess, interpreter start included; the table shows the median of
 --runs runs and the peak memory (max RSS) of the process. A command and its floor take
 turns, run by run, so a busy spell on a shared machine weighs on both alike; one untimed
-run of each comes first. Subprocesses may write bytecode (as `pip install` does), even when
+run of each comes first (not for 50,000 milestones: caches are warm by then, and it takes
+minutes). Subprocesses may write bytecode (as `pip install` does), even when
 PYTHONDONTWRITEBYTECODE is set here.
 
 Floors: refresh vs an openpyxl load-and-save of the same file (the floor for a tool that
-rewrites the workbook); check and report vs a python-calamine read of every sheet (the floor
-for reading).
+rewrites the workbook), both for a plan never refreshed ("refresh") and for one refreshed
+before ("refresh again": Timeline, Issues and Baseline as long as the plan, the usual
+case); check and report vs a python-calamine read of every sheet (the floor for reading).
 """
 
 from __future__ import annotations
@@ -96,12 +98,13 @@ def median(cmd_for_run, runs: int, setup=None) -> tuple[float, float]:  # type: 
     return interleaved({"": (cmd_for_run, setup)}, runs)[""]
 
 
-def interleaved(commands: dict, runs: int) -> dict[str, tuple[float, float]]:  # type: ignore[type-arg]
+def interleaved(commands: dict, runs: int,  # type: ignore[type-arg]
+                warm_up: bool = True) -> dict[str, tuple[float, float]]:
     """name -> (median seconds, peak MB) of commands {name: (cmd_for_run, setup)} run in
-    turn, after one untimed run of each."""
+    turn, after one untimed run of each (`warm_up`)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[float]] = {name: [] for name in commands}
-    for i in range(runs + 1):
+    for i in range(0 if warm_up else 1, runs + 1):
         for name, (cmd_for_run, setup) in commands.items():
             if setup:
                 setup()
@@ -117,27 +120,48 @@ FLOOR_READ = ("import python_calamine as pc,sys; wb=pc.CalamineWorkbook.from_pat
               " [wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names]")
 
 
-def bench_size(n: int, runs: int) -> list[dict]:
-    plan = make_plan(n)
+def refreshed_plan(n: int) -> Path:
+    """The plan of n milestones after one refresh (cached): what a plan looks like from the
+    second refresh on, with Timeline, Issues and Baseline as long as the plan."""
+    path = OUT / f"plan-{n}-refreshed.xlsx"
+    if not path.exists():
+        shutil.copy(make_plan(n), path)
+        run([*MSHEETS, "refresh", str(path), "--as-of", AS_OF])
+        Path(str(path) + ".bak").unlink(missing_ok=True)
+    return path
+
+
+def bench_size(n: int, runs: int, warm_up: bool) -> list[dict]:
+    plan, again = make_plan(n), refreshed_plan(n)
     work = OUT / f"work-{n}.xlsx"
 
-    def fresh() -> None:
-        shutil.copy(plan, work)
-        Path(str(work) + ".bak").unlink(missing_ok=True)
+    def copy_of(source: Path):  # type: ignore[no-untyped-def]
+        def fresh() -> None:
+            shutil.copy(source, work)
+            Path(str(work) + ".bak").unlink(missing_ok=True)
+        return fresh
 
+    def save(source: Path):  # type: ignore[no-untyped-def]
+        return lambda: [PY, "-c", FLOOR_SAVE, str(source), str(OUT / "floor.xlsx")]
+
+    refresh = [*MSHEETS, "refresh", str(work), "--as-of", AS_OF]
     got = interleaved({
-        "refresh": (lambda: [*MSHEETS, "refresh", str(work), "--as-of", AS_OF], fresh),
-        "save": (lambda: [PY, "-c", FLOOR_SAVE, str(plan), str(OUT / "floor.xlsx")], None),
+        "refresh": (lambda: refresh, copy_of(plan)),
+        "save": (save(plan), None),
+        "refresh again": (lambda: refresh, copy_of(again)),
+        "save again": (save(again), None),
         "read": (lambda: [PY, "-c", FLOOR_READ, str(plan)], None),
         "check": (lambda: [*MSHEETS, "check", str(plan), "--as-of", AS_OF], None),
         "report json": (lambda: [*MSHEETS, "report", str(plan), "--format", "json",
                                  "--as-of", AS_OF], None),
-    }, runs)
-    rows = [{"size": n, "what": "refresh", "time": got["refresh"][0], "mem": got["refresh"][1],
-             "floor": got["save"][0], "floor_name": "openpyxl load+save"}]
-    for what in ("check", "report json"):
+    }, runs, warm_up)
+    rows = []
+    for what, floor, floor_name in (("refresh", "save", "openpyxl load+save"),
+                                    ("refresh again", "save again", "openpyxl load+save"),
+                                    ("check", "read", "calamine read"),
+                                    ("report json", "read", "calamine read")):
         rows.append({"size": n, "what": what, "time": got[what][0], "mem": got[what][1],
-                     "floor": got["read"][0], "floor_name": "calamine read"})
+                     "floor": got[floor][0], "floor_name": floor_name})
     return rows
 
 
@@ -163,7 +187,9 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         print(f"benchmarking {n:,} milestones ...", file=sys.stderr)
-        rows += bench_size(n, args.runs if n <= 10000 else max(1, args.runs - 2))
+        # the largest plans: fewer runs, and no untimed one (caches are warm by then)
+        big = n > 10000
+        rows += bench_size(n, max(1, args.runs - 2) if big else args.runs, warm_up=not big)
     rows.append(bench_rollup(args.runs))
     help_t = median(lambda: [*MSHEETS, "--help"], max(5, args.runs))
     rows.append({"size": "-", "what": "--help", "time": help_t[0], "mem": help_t[1],
@@ -178,7 +204,7 @@ def main() -> None:
     sizes = [s for s in args.sizes if s in (2000, 50000)]
     if len(sizes) == 2:
         print("\nGrowth from 2,000 to 50,000 milestones (25x the rows):")
-        for what in ("refresh", "check", "report json"):
+        for what in ("refresh", "refresh again", "check", "report json"):
             a = next(r for r in rows if r["size"] == 2000 and r["what"] == what)
             b = next(r for r in rows if r["size"] == 50000 and r["what"] == what)
             print(f"- {what}: time x{b['time'] / a['time']:.1f}, memory x"

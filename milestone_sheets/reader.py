@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -127,19 +128,6 @@ class Workbook:
 # --------------------------------------------------------------------------- tables
 
 
-@dataclass
-class Row:
-    """The raw values of one data row of an input sheet."""
-
-    number: int
-    cells: dict[str, Any]  # column key -> raw value (blank cells left out)
-    columns: dict[str, int]  # column key -> 1-based column
-
-    def ref(self, key: str) -> str:
-        col = self.columns.get(key)
-        return cell_ref(col, self.number) if col else ""
-
-
 def find_header(grid: Grid, sheet_key: str) -> tuple[int, dict[str, int]] | None:
     """(header row, column key -> column) of an input sheet, within the first rows."""
     index = schema.header_index(sheet_key)
@@ -157,50 +145,79 @@ def find_header(grid: Grid, sheet_key: str) -> tuple[int, dict[str, int]] | None
     return None
 
 
-def table_rows(grid: Grid, header_row: int, columns: dict[str, int], sheet_key: str,
-               issues: list[Issue]) -> Iterator[Row]:
-    """Data rows below the header; rows blank in every input column are skipped."""
-    input_cols = {k: c for k, c in columns.items()
-                  if not schema.column(sheet_key, k).managed}
-    # (key, index into a grid row) for each input column
-    positions = [(k, c - 1 - grid.col0) for k, c in input_cols.items()]
-    first = max(0, header_row - grid.row0)  # index of the first data row in grid.rows
-    no_value = grid.no_value
-    for i in range(first, len(grid.rows)):
-        values = grid.rows[i]
-        number = grid.row0 + i + 1
-        cells = {}
-        width = len(values)
-        for key, j in positions:
-            if j < width:
-                v = values[j]
-                if v == "" or v is None or (type(v) is str and v.isspace()):  # is_blank, inlined
-                    continue
-                cells[key] = v
-        flagged = False
-        if no_value:
-            for key, col in input_cols.items():
-                ref = cell_ref(col, number)
-                if ref in no_value:
-                    flagged = True
-                    issues.append(Issue("warning", grid.title, ref, key, None,
-                                        "formula has no computed value; open and save the file "
-                                        "in Excel or LibreOffice so it is calculated (read as "
-                                        "blank)"))
-        if cells or flagged:
-            yield Row(number, cells, input_cols)
+_NO_VALUE = ("formula has no computed value; open and save the file in Excel or LibreOffice "
+             "so it is calculated (read as blank)")
 
 
-class SheetParser:
-    """What the rows of one sheet share: where issues go, how dates are read, and the
-    values already parsed. Plans repeat phases, statuses, owners, dates and amounts, and
-    parsing is pure, so each distinct raw value of a kind is parsed once."""
+_VALUE = attrgetter("value")
+_NUMBER_TYPES = {bool, int, float}
 
-    def __init__(self, sheet: str, issues: list[Issue], date_order: str,
+
+def _blank_as_none(values: list[Any]) -> list[Any]:
+    """Blank text (empty, or spaces only) as None, as an empty cell."""
+    blanks = {v: None for v in set(values) if type(v) is str and (not v or v.isspace())}
+    return list(map(blanks.get, values, values)) if blanks else values
+
+
+def _by_value(values: list[Any], convert: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
+    """(convert(v) for each value, the distinct results). convert runs once per distinct
+    value: a column of 10,000 cells holds a few dozen phases, owners or dates."""
+    if values.count(None) == len(values):  # an empty column
+        blank = convert(None)
+        return [blank] * len(values), [blank]
+    if len(set(map(type, values)) & _NUMBER_TYPES) > 1:
+        # 1, 1.0 and True are equal in Python: tell them apart by type
+        keys = list(zip(map(type, values), values, strict=True))
+        by_key = {k: convert(k[1]) for k in set(keys)}
+        return list(map(by_key.__getitem__, keys)), list(by_key.values())
+    table = {v: convert(v) for v in set(values)}
+    return list(map(table.__getitem__, values)), list(table.values())
+
+
+class SheetReader:
+    """The data rows of an input sheet, read column by column.
+
+    Rows blank in every input column are left out; a blank cell is None. Each column is
+    parsed in one pass, and each distinct raw value of a kind once (plans repeat phases,
+    statuses, owners, dates and amounts; parsing is pure). Issues are recorded at their
+    cells and handed over in the order of the sheet (`issues_in_order`).
+    """
+
+    def __init__(self, grid: Grid, layout: SheetLayout, sheet_key: str, date_order: str,
                  default_year: int) -> None:
-        self.sheet, self.issues = sheet, issues
-        self._memo: dict[tuple[str, type, Any], Parsed] = {}
-        self._texts: dict[str, str | None] = {}
+        self.title = grid.title
+        self._issues: list[tuple[int, int, Issue]] = []
+        self.columns = {k: c for k, c in layout.columns.items()
+                        if not schema.column(sheet_key, k).managed}
+        first = max(0, layout.header_row - grid.row0)  # index of the first data row
+        rows = grid.rows[first:]
+        narrowest = min(map(len, rows), default=0)
+        cells: dict[str, list[Any]] = {}
+        for key, col in self.columns.items():
+            j = col - 1 - grid.col0
+            if j < narrowest:  # calamine's rows are all as wide as the sheet
+                values = list(map(itemgetter(j), rows))
+            else:
+                values = [r[j] if j < len(r) else None for r in rows]
+            cells[key] = _blank_as_none(values)
+        numbers = range(grid.row0 + first + 1, grid.row0 + first + 1 + len(rows))
+        keep = {i for i, values in enumerate(zip(*cells.values(), strict=True))
+                if values.count(None) != len(values)}
+        by_ref = {col_letter(c): k for k, c in self.columns.items()}
+        for ref in sorted(grid.no_value):
+            letters = ref.rstrip("0123456789")
+            key, number = by_ref.get(letters), int(ref[len(letters):])
+            if key is not None and number in numbers:
+                keep.add(number - numbers.start)
+                self._issues.append((number, self.columns[key],
+                                     Issue("warning", self.title, ref, key, None, _NO_VALUE)))
+        if len(keep) < len(rows):
+            kept = sorted(keep)
+            cells = {k: [v[i] for i in kept] for k, v in cells.items()}
+            self.rows = [numbers[i] for i in kept]
+        else:
+            self.rows = list(numbers)
+        self.cells = cells
         self._parsers: dict[str, Callable[[Any], Parsed]] = {
             "date": lambda raw: parse_date(raw, date_order, default_year),
             "number": parse_number,
@@ -211,87 +228,87 @@ class SheetParser:
             self._parsers[kind] = partial(parse_choice, lookup=choices.lookup,
                                           what=kind.capitalize())
 
-    def parse(self, kind: str, raw: Any) -> Parsed:
-        """`raw` parsed as `kind` (date, number, percent, money or a dropdown's name)."""
-        key = (kind, type(raw), raw)  # the type keeps 1, 1.0 and True apart
-        parsed = self._memo.get(key)
-        if parsed is None:
-            parsed = self._memo[key] = self._parsers[kind](raw)
-        return parsed
+    def __len__(self) -> int:
+        return len(self.rows)
 
-    def text(self, raw: Any) -> str | None:
-        """`raw` as clean text (parsing.clean_text)."""
-        if type(raw) is not str:
-            return clean_text(raw)
-        try:
-            return self._texts[raw]
-        except KeyError:
-            text = self._texts[raw] = clean_text(raw)
-            return text
+    def ref(self, key: str, i: int) -> str:
+        col = self.columns.get(key)
+        return cell_ref(col, self.rows[i]) if col else ""
 
-    def row(self, row: Row) -> RowReader:
-        return RowReader(self, row)
+    def raw(self, key: str, i: int) -> Any:
+        """The raw value of column `key` in data row `i` (None when blank)."""
+        values = self.cells.get(key)
+        return None if values is None else values[i]
 
+    def issue(self, severity: str, key: str, i: int, message: str, value: Any = None) -> None:
+        """Record an issue at column `key` of data row `i` (value: the cell's, by default)."""
+        self._issues.append((self.rows[i], self.columns.get(key, 0), Issue(
+            severity, self.title, self.ref(key, i), key,
+            self.raw(key, i) if value is None else value, message)))
 
-class RowReader:
-    """Parses the fields of one row, recording issues at their cells."""
+    def issues_in_order(self) -> list[Issue]:
+        """The issues recorded, row by row and left to right."""
+        return [issue for _, _, issue in sorted(self._issues, key=lambda t: (t[0], t[1]))]
 
-    def __init__(self, sheet: SheetParser, row: Row) -> None:
-        self.parser, self.row, self.cells = sheet, row, row.cells
+    def _column(self, key: str) -> list[Any]:
+        values = self.cells.get(key)
+        return [None] * len(self.rows) if values is None else values
 
-    def ref(self, key: str) -> str:
-        return self.row.ref(key)
+    def texts(self, key: str) -> list[str | None]:
+        """Clean text of each cell (parsing.clean_text)."""
+        return _by_value(self._column(key), clean_text)[0]
 
-    def raw(self, key: str) -> Any:
-        return self.cells.get(key)
+    def parsed(self, kind: str, key: str) -> tuple[list[Parsed], bool]:
+        """Each cell parsed as `kind` (date, number, percent, money or a dropdown's name),
+        and whether any cell needs a word (an error, or text read as something)."""
+        parse = self._parsers[kind]
+        out, results = _by_value(self._column(key),
+                                 lambda raw: BLANK if raw is None else parse(raw))
+        return out, any(p.error or p.interpreted for p in results)
 
-    def issue(self, severity: str, key: str, message: str, value: Any = None) -> None:
-        self.parser.issues.append(Issue(severity, self.parser.sheet, self.ref(key), key,
-                                        self.raw(key) if value is None else value, message))
+    def _values(self, kind: str, key: str, shown: Callable[[Any], str]) -> list[Any]:
+        """Parsed values; an unreadable cell is an error and None, text read as something
+        is an info saying what it was read as."""
+        out, noted = self.parsed(kind, key)
+        if noted:
+            for i, p in enumerate(out):
+                if p.error:
+                    self.issue("error", key, i, p.error)
+                elif p.interpreted:
+                    raw = str(self.cells[key][i]).strip()
+                    self.issue("info", key, i, f"read {raw!r} as {shown(p.value)}")
+        return list(map(_VALUE, out))
 
-    def _take(self, key: str, parsed: Parsed, shown: Callable[[Any], str]) -> Any:
-        if parsed.error:
-            self.issue("error", key, parsed.error)
-            return None
-        if parsed.interpreted:
-            self.issue("info", key, f"read {str(self.raw(key)).strip()!r} as {shown(parsed.value)}")
-        return parsed.value
+    def dates(self, key: str) -> list[date | None]:
+        return self._values("date", key, lambda d: d.isoformat())
 
-    def _parsed(self, kind: str, key: str) -> Parsed:
-        raw = self.cells.get(key)
-        return BLANK if raw is None else self.parser.parse(kind, raw)
+    def numbers(self, key: str) -> list[float | None]:
+        return self._values("number", key, lambda v: f"{v:g}")
 
-    def text(self, key: str) -> str | None:
-        return self.parser.text(self.cells.get(key))
+    def percents(self, key: str) -> list[float | None]:
+        return self._values("percent", key, lambda v: f"{v:.0%}")
 
-    def date(self, key: str) -> date | None:
-        raw = self.cells.get(key)
-        if raw is None:
-            return None
-        if type(raw) is date:  # a date cell: nothing to read
-            return raw
-        return self._take(key, self.parser.parse("date", raw), lambda d: d.isoformat())
+    def money(self, key: str) -> list[Parsed]:
+        """Parsed amounts (what was read is the caller's to say); unreadable ones are
+        errors, and blank."""
+        out, noted = self.parsed("money", key)
+        for i, p in enumerate(out if noted else ()):
+            if p.error:
+                self.issue("error", key, i, p.error)
+                out[i] = BLANK
+        return out
 
-    def number(self, key: str) -> float | None:
-        return self._take(key, self._parsed("number", key), lambda v: f"{v:g}")
+    def ids(self, key: str) -> list[list[str]]:
+        """The IDs listed in each cell ('M-001, M-002')."""
+        return [parse_ids(raw) for raw in self._column(key)]
 
-    def percent(self, key: str) -> float | None:
-        return self._take(key, self._parsed("percent", key), lambda v: f"{v:.0%}")
-
-    def money(self, key: str) -> Parsed:
-        p = self._parsed("money", key)
-        if p.error:
-            self.issue("error", key, p.error)
-            return BLANK
-        return p
-
-    def choice(self, key: str, kind: str) -> str | None:
-        """A dropdown value (schema.CHOICES[kind]) in English."""
-        p = self._parsed(kind, key)
-        if p.error:
-            self.issue("error", key, p.error + "; pick a value from the dropdown")
-            return None
-        return p.value
+    def choices(self, key: str, kind: str) -> list[str | None]:
+        """Dropdown values (schema.CHOICES[kind]) in English; unknown ones are errors."""
+        out, noted = self.parsed(kind, key)
+        for i, p in enumerate(out if noted else ()):
+            if p.error:
+                self.issue("error", key, i, p.error + "; pick a value from the dropdown")
+        return list(map(_VALUE, out))
 
 
 # --------------------------------------------------------------------------- the plan
@@ -446,169 +463,190 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
     return s, lang
 
 
-def _sheet_parser(grid: Grid, issues: list[Issue], settings: Settings,
-                  year: int) -> SheetParser:
-    return SheetParser(grid.title, issues, settings.date_order, year)
+def _sheet(grid: Grid, layout: SheetLayout, sheet_key: str, settings: Settings,
+           year: int) -> SheetReader:
+    return SheetReader(grid, layout, sheet_key, settings.date_order, year)
 
 
 def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
                year: int) -> list[TeamMember]:
+    s = _sheet(grid, layout, "team", settings, year)
     team: list[TeamMember] = []
-    sheet = _sheet_parser(grid, issues, settings, year)
     seen: set[str] = set()
-    for row in table_rows(grid, layout.header_row, layout.columns, "team", issues):
-        r = sheet.row(row)
-        name = r.text("owner")
+    capacities = s.numbers("capacity")
+    for i, (name, role, email) in enumerate(zip(s.texts("owner"), s.texts("role"),
+                                                s.texts("email"), strict=True)):
         if not name:
-            r.issue("warning", "owner", "team row without a name is ignored")
+            s.issue("warning", "owner", i, "team row without a name is ignored")
             continue
         if schema.normalize(name) in seen:
-            r.issue("warning", "owner", f"{name!r} is listed twice in Team; the first is used")
+            s.issue("warning", "owner", i, f"{name!r} is listed twice in Team; the first is "
+                    "used")
             continue
         seen.add(schema.normalize(name))
-        capacity = r.number("capacity")
+        capacity = capacities[i]
         if capacity is not None and capacity < 0:
-            r.issue("error", "capacity", "capacity cannot be negative")
+            s.issue("error", "capacity", i, "capacity cannot be negative")
             capacity = None
-        team.append(TeamMember(row.number, name, r.text("role"), r.text("email"), capacity))
+        team.append(TeamMember(s.rows[i], name, role, email, capacity))
+    issues += s.issues_in_order()
     return team
 
 
 def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
                   year: int) -> list[Metric]:
+    s = _sheet(grid, layout, "metrics", settings, year)
     metrics: list[Metric] = []
-    sheet = _sheet_parser(grid, issues, settings, year)
-    for row in table_rows(grid, layout.header_row, layout.columns, "metrics", issues):
-        r = sheet.row(row)
-        name = r.text("metric")
+    columns = zip(s.texts("metric"), s.texts("unit"), s.choices("direction", "direction"),
+                  s.numbers("baseline"), s.dates("baseline_date"), s.numbers("target"),
+                  s.dates("target_date"), s.numbers("current"), s.texts("owner"),
+                  s.texts("notes"), strict=True)
+    for i, (name, *fields) in enumerate(columns):
         if not name:
-            r.issue("error", "metric", "row has data but no Metric name")
+            s.issue("error", "metric", i, "row has data but no Metric name")
             continue
-        m = Metric(row.number, name, r.text("unit"), r.choice("direction", "direction"),
-                   r.number("baseline"), r.date("baseline_date"), r.number("target"),
-                   r.date("target_date"), r.number("current"), r.text("owner"), r.text("notes"))
+        m = Metric(s.rows[i], name, *fields)
         if m.baseline is not None and m.target is not None and (
             (m.direction == "Increase" and m.target < m.baseline)
             or (m.direction == "Decrease" and m.target > m.baseline)
         ):
-            r.issue("warning", "target", f"target {m.target:g} contradicts Direction "
-                        f"{m.direction} from baseline {m.baseline:g}")
+            s.issue("warning", "target", i, f"target {m.target:g} contradicts Direction "
+                    f"{m.direction} from baseline {m.baseline:g}")
         metrics.append(m)
+    issues += s.issues_in_order()
     return metrics
 
 
 def _read_log(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
               year: int, metrics: list[Metric]) -> list[Reading]:
+    s = _sheet(grid, layout, "metric_log", settings, year)
     known = {schema.normalize(m.name): m.name for m in metrics}
     readings: list[Reading] = []
-    sheet = _sheet_parser(grid, issues, settings, year)
-    for row in table_rows(grid, layout.header_row, layout.columns, "metric_log", issues):
-        r = sheet.row(row)
-        when, name, value = r.date("date"), r.text("metric"), r.number("value")
-        if when is None and "date" not in row.cells:
-            r.issue("error", "date", "reading without a Date")
+    for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
+                                                s.numbers("value"), strict=True)):
+        if when is None and s.raw("date", i) is None:
+            s.issue("error", "date", i, "reading without a Date")
         if not name:
-            r.issue("error", "metric", "reading without a Metric name")
+            s.issue("error", "metric", i, "reading without a Metric name")
         elif schema.normalize(name) not in known:
-            r.issue("warning", "metric", f"{name!r} is not in the Metrics sheet")
+            s.issue("warning", "metric", i, f"{name!r} is not in the Metrics sheet")
         if when is not None and name and value is not None:
-            readings.append(Reading(row.number, when, known.get(schema.normalize(name), name),
+            readings.append(Reading(s.rows[i], when, known.get(schema.normalize(name), name),
                                     value))
+    issues += s.issues_in_order()
     return readings
 
 
 def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Milestone]:
-    issues, settings = plan.issues, plan.settings
+    settings = plan.settings
+    s = _sheet(grid, layout, "milestones", settings, year)
     team = {schema.normalize(t.name): t.name for t in plan.team}
     metrics = {schema.normalize(m.name): m.name for m in plan.metrics}
+    ids, names = s.texts("id"), s.texts("milestone")
+    phases, strategies, tactics = s.texts("phase"), s.texts("strategy"), s.texts("tactic")
+    types, statuses = s.choices("type", "type"), s.choices("status", "status")
+    owners = s.texts("owner")
+    starts, dues, completed = s.dates("start"), s.dates("due"), s.dates("completed")
+    budgets, actuals = s.money("budget"), s.money("actual")
+    efforts, pcts = s.numbers("effort"), s.percents("pct")
+    deliverables, notes = s.texts("deliverable"), s.texts("notes")
+    depends_on = s.ids("depends_on")
+    metric_names, target_values = s.texts("metric"), s.numbers("target_value")
+    owner_keys = {o: schema.normalize(o) for o in set(owners) if o is not None}
     out: list[Milestone] = []
-    sheet = _sheet_parser(grid, issues, settings, year)
-    readers: dict[int, RowReader] = {}
-    per_month: dict[int, Any] = {}
-    for row in table_rows(grid, layout.header_row, layout.columns, "milestones", issues):
-        r = sheet.row(row)
-        name = r.text("milestone")
+    for i in range(len(s)):
+        name = names[i]
         if not name:
-            r.issue("error", "milestone", "row has data but no Milestone text", value="")
+            s.issue("error", "milestone", i, "row has data but no Milestone text", value="")
             name = ""
-        m = Milestone(row=row.number, id=r.text("id") or "", name=name)
-        m.phase, m.strategy, m.tactic = r.text("phase"), r.text("strategy"), r.text("tactic")
-        m.type = r.choice("type", "type") or "Implementation"
-        m.status = r.choice("status", "status") or "Not started"
-        owner = r.text("owner")
+        m = Milestone(s.rows[i], ids[i] or "", name, phases[i], strategies[i], tactics[i],
+                      types[i] or "Implementation", None, False, starts[i], dues[i],
+                      status=statuses[i] or "Not started", completed=completed[i],
+                      deliverable=deliverables[i], notes=notes[i], depends_on=depends_on[i])
+        owner = owners[i]
         if owner is None:
-            r.issue("warning", "owner", "no owner: pick a name from the Team sheet", value="")
-        elif schema.normalize(owner) in team:
-            m.owner, m.owner_known = team[schema.normalize(owner)], True
+            s.issue("warning", "owner", i, "no owner: pick a name from the Team sheet",
+                    value="")
+        elif owner_keys[owner] in team:
+            m.owner, m.owner_known = team[owner_keys[owner]], True
         else:
             m.owner = owner
-            r.issue("warning", "owner", f"owner {owner!r} is not in the Team sheet")
-        m.start, m.due, m.completed = r.date("start"), r.date("due"), r.date("completed")
-        if m.due is None and "due" not in row.cells:
-            r.issue("error", "due", "missing Due date", value="")
+            s.issue("warning", "owner", i, f"owner {owner!r} is not in the Team sheet")
+        if m.due is None and s.raw("due", i) is None:
+            s.issue("error", "due", i, "missing Due date", value="")
         if m.start and m.due and m.due < m.start:
-            r.issue("error", "due", f"Due {m.due.isoformat()} is before Start "
+            s.issue("error", "due", i, f"Due {m.due.isoformat()} is before Start "
                     f"{m.start.isoformat()}; Start is ignored")
             m.start = None
-        money = r.money("budget")
+        money = budgets[i]
         m.budget = money.value
-        if money.per_month:
-            per_month[row.number] = money
         if money.interpreted and not money.per_month and money.value is not None:
-            r.issue("info", "budget", f"read {str(r.raw('budget')).strip()!r} as "
+            s.issue("info", "budget", i, f"read {str(s.raw('budget', i)).strip()!r} as "
                     f"{money.value:,.2f}")
-        actual = r.money("actual")
+        actual = actuals[i]
         m.actual = actual.value
         if actual.per_month:
-            r.issue("warning", "actual", "Actual is money spent to date; '/month' is ignored")
+            s.issue("warning", "actual", i, "Actual is money spent to date; '/month' is "
+                    "ignored")
         elif actual.interpreted and actual.value is not None:
-            r.issue("info", "actual", f"read {str(r.raw('actual')).strip()!r} as "
+            s.issue("info", "actual", i, f"read {str(s.raw('actual', i)).strip()!r} as "
                     f"{actual.value:,.2f}")
-        m.effort = r.number("effort")
+        m.effort = efforts[i]
         if m.effort is not None and m.effort < 0:
-            r.issue("error", "effort", "effort cannot be negative")
+            s.issue("error", "effort", i, "effort cannot be negative")
             m.effort = None
-        m.pct = r.percent("pct")
-        m.deliverable, m.notes = r.text("deliverable"), r.text("notes")
-        m.depends_on = parse_ids(r.raw("depends_on"))
-        metric = r.text("metric")
+        m.pct = pcts[i]
+        metric = metric_names[i]
         if metric:
             m.metric = metrics.get(schema.normalize(metric), metric)
-        m.target_value = r.number("target_value")
+        m.target_value = target_values[i]
         if m.type == "Metric target":
             if not metric:
-                r.issue("warning", "metric", "Metric target milestone without a Metric",
+                s.issue("warning", "metric", i, "Metric target milestone without a Metric",
                         value="")
             elif schema.normalize(metric) not in metrics:
-                r.issue("warning", "metric", f"metric {metric!r} is not in the Metrics sheet")
-            if m.target_value is None and "target_value" not in row.cells:
-                r.issue("warning", "target_value", "Metric target milestone without a "
+                s.issue("warning", "metric", i, f"metric {metric!r} is not in the Metrics "
+                        "sheet")
+            if m.target_value is None and s.raw("target_value", i) is None:
+                s.issue("warning", "target_value", i, "Metric target milestone without a "
                         "Target value", value="")
         if m.status == "Done" and m.completed is None:
-            r.issue("warning", "completed", "Done without a Completed date", value="")
-        readers[row.number] = r
+            s.issue("warning", "completed", i, "Done without a Completed date", value="")
+        if money.per_month and m.budget is not None:
+            _per_month_budget(s, i, m, settings.default_duration)
         out.append(m)
-    for m in out:
-        if m.row in per_month and m.budget is not None:
-            r = readers[m.row]
-            if m.due is None:
-                r.issue("warning", "budget", "a per-month budget needs a Due date; "
-                        "counted as one month")
-                continue
-            start = m.start or (m.due - timedelta(days=settings.default_duration))
-            months = months_touched(start, m.due)
-            total = m.budget * months
-            r.issue("info", "budget", f"read {str(r.raw('budget')).strip()!r} as "
-                    f"{m.budget:,.2f} x {months} month(s) = {total:,.2f}")
-            m.budget = total
-    _check_ids(out, readers)
+    _check_ids(out, s)
+    plan.issues += s.issues_in_order()
     return out
 
 
-def _check_ids(milestones: list[Milestone], readers: dict[int, RowReader]) -> None:
-    """Fill blank IDs, report duplicates, unknown dependencies and cycles."""
-    numbers = [int(mm[1]) for m in milestones if (mm := ID_PATTERN.match(m.id))]
-    next_number = max(numbers, default=0) + 1
+def _per_month_budget(s: SheetReader, i: int, m: Milestone, default_duration: int) -> None:
+    """'1,000/month' times the calendar months the milestone touches."""
+    assert m.budget is not None
+    if m.due is None:
+        s.issue("warning", "budget", i, "a per-month budget needs a Due date; counted as one "
+                "month")
+        return
+    start = m.start or (m.due - timedelta(days=default_duration))
+    months = months_touched(start, m.due)
+    total = m.budget * months
+    s.issue("info", "budget", i, f"read {str(s.raw('budget', i)).strip()!r} as "
+            f"{m.budget:,.2f} x {months} month(s) = {total:,.2f}")
+    m.budget = total
+
+
+def _check_ids(milestones: list[Milestone], sheet: SheetReader) -> None:
+    """Fill blank IDs, report duplicates, unknown dependencies and cycles (milestones[i]
+    is the sheet's data row i)."""
+    index = {m.row: i for i, m in enumerate(milestones)}
+
+    def issue(m: Milestone, key: str, message: str) -> None:
+        sheet.issue("error", key, index[m.row], message)
+
+    next_number = 1
+    if any(not m.id for m in milestones):  # blank IDs are filled after the highest M-number
+        numbers = [int(mm[1]) for m in milestones if (mm := ID_PATTERN.match(m.id))]
+        next_number = max(numbers, default=0) + 1
     by_id: dict[str, Milestone] = {}
     for m in milestones:
         if not m.id:
@@ -617,28 +655,29 @@ def _check_ids(milestones: list[Milestone], readers: dict[int, RowReader]) -> No
             continue
         key = m.id.casefold()
         if key in by_id:
-            readers[m.row].issue("error", "id", f"duplicate ID {m.id!r} (also row "
-                                 f"{by_id[key].row})")
+            issue(m, "id", f"duplicate ID {m.id!r} (also row {by_id[key].row})")
         else:
             by_id[key] = m
     for m in milestones:
         if m.id_filled:
             by_id.setdefault(m.id.casefold(), m)
     for m in milestones:
+        if not m.depends_on:
+            continue
         kept = []
         for dep in m.depends_on:
             target = by_id.get(dep.casefold())
             if target is None:
-                readers[m.row].issue("error", "depends_on", f"depends on unknown ID {dep!r}")
+                issue(m, "depends_on", f"depends on unknown ID {dep!r}")
             elif target is m:
-                readers[m.row].issue("error", "depends_on", "a milestone cannot depend on itself")
+                issue(m, "depends_on", "a milestone cannot depend on itself")
             else:
                 kept.append(target.id)
         m.depends_on = kept
     for cycle in _cycles(milestones, by_id):
         path = " -> ".join([c.id for c in cycle] + [cycle[0].id])
         for c in cycle:
-            readers[c.row].issue("error", "depends_on", f"dependency cycle {path}")
+            issue(c, "depends_on", f"dependency cycle {path}")
         members = {c.id for c in cycle}
         for c in cycle:
             c.depends_on = [d for d in c.depends_on if d not in members]
@@ -652,9 +691,11 @@ def _cycles(milestones: list[Milestone], by_id: dict[str, Milestone]) -> list[li
     stack: list[Milestone] = []
     out: list[list[Milestone]] = []
     counter = 0
-    deps_of = {id(m): [by_id[d.casefold()] for d in m.depends_on] for m in milestones}
+    # Milestones that depend on nothing cannot be on a cycle: they are left out of the walk.
+    deps_of = {id(m): [dep for d in m.depends_on if (dep := by_id[d.casefold()]).depends_on]
+               for m in milestones if m.depends_on}
     for root in milestones:
-        if id(root) in index or not deps_of[id(root)]:
+        if id(root) in index or not deps_of.get(id(root)):
             continue
         work = [(root, 0)]
         while work:

@@ -69,7 +69,7 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
             f"Nothing was written. Use --output OTHER.xlsx to write a refreshed copy "
             f"(it will lack those parts) and keep this file as it is.")
     formula_values = _formula_values(path, pkg, managed_titles)
-    wb = _open_for_writing(path, pkg.rich_text)
+    wb = _open_for_writing(path, pkg.rich_text, _rebuilt_parts(pkg))
     result = RefreshResult(plan, status, target, written=False, missing_in_copy=lost)
     ctx = ms.Context(plan, status, ms.Styles(plan.settings.currency))
     active = wb.active.title if wb.active is not None else None
@@ -121,12 +121,52 @@ def read_plain_strings(source: Any) -> list[str]:
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _open_for_writing(path: Path, rich_text: bool) -> Any:
+def _rebuilt_parts(pkg: Package) -> set[str]:
+    """The parts of the sheets refresh rebuilds (the first sheet of each kind, as
+    _managed_sheets finds them)."""
+    parts: dict[str, str] = {}
+    for sheet in pkg.sheets:
+        key = schema.find_sheet_key(sheet.title)
+        if key in schema.REBUILT_SHEETS and key not in parts:
+            parts[key] = sheet.part
+    return set(parts.values())
+
+
+class _WithoutCells:
+    """The package as openpyxl reads it, with the cells of some sheets left out."""
+
+    def __init__(self, archive: zipfile.ZipFile, parts: set[str]) -> None:
+        self._archive, self._parts = archive, parts
+
+    def open(self, name: str, *args: Any, **kw: Any) -> Any:
+        if name not in self._parts:
+            return self._archive.open(name, *args, **kw)
+        xml = self._archive.read(name)
+        start = xml.find(b"<sheetData>")
+        end = xml.find(b"</sheetData>", start)
+        if start < 0 or end < 0:  # empty already, or a namespace prefix: read as it is
+            return io.BytesIO(xml)
+        return io.BytesIO(xml[:start] + b"<sheetData/>" + xml[end + len(b"</sheetData>"):])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._archive, name)
+
+
+def _open_for_writing(path: Path, rich_text: bool, rebuilt: set[str]) -> Any:
     """The workbook as openpyxl edits it. Formatted runs of text are kept only when the
-    package has some (`rich_text`): openpyxl keeps them only when asked, at a large cost."""
+    package has some (`rich_text`): openpyxl keeps them only when asked, at a large cost.
+    The cells of the sheets refresh rebuilds (parts `rebuilt`) are not read: on a plan
+    refreshed before, they are as many as the user's own."""
     from openpyxl.reader.excel import ExcelReader
 
     class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:
+            archive, self.archive = self.archive, _WithoutCells(self.archive, rebuilt)
+            try:
+                super().read_worksheets()
+            finally:
+                self.archive = archive
+
         def read_strings(self) -> None:
             if self.rich_text:
                 super().read_strings()

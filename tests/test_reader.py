@@ -7,6 +7,8 @@ from datetime import date
 import openpyxl
 import pytest
 from helpers import fill_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from milestone_sheets import load_plan
 from milestone_sheets.errors import PlanError
@@ -184,3 +186,25 @@ def test_a_repeated_value_is_reported_at_every_cell(tmp_path):
     assert [m.pct for m in plan.milestones] == [None, 1.0, None, 1.0]
     assert "TRUE/FALSE" in found[("error", "M2")].message
     assert ("error", "M3") not in found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 7), max_size=3), min_size=1, max_size=8))
+def test_dependency_cycles_are_the_strongly_connected_groups(deps):
+    """_cycles finds exactly the groups of milestones that reach one another."""
+    from milestone_sheets.model import Milestone
+    from milestone_sheets.reader import _cycles
+
+    n = len(deps)
+    edges = [{d for d in ds if d < n and d != i} for i, ds in enumerate(deps)]
+    ms = [Milestone(row=i + 2, id=f"M-{i}", name=f"m{i}",
+                    depends_on=[f"M-{d}" for d in sorted(edges[i])]) for i in range(n)]
+    by_id = {m.id.casefold(): m for m in ms}
+    reach = [set(e) for e in edges]
+    for _ in range(n):  # transitive closure
+        reach = [r.union(*(reach[j] for j in r)) for r in reach]
+    expected = {frozenset(j for j in range(n) if j == i or (j in reach[i] and i in reach[j]))
+                for i in range(n)}
+    expected = {g for g in expected if len(g) > 1}
+    found = {frozenset(m.row - 2 for m in c) for c in _cycles(ms, by_id)}
+    assert found == expected
