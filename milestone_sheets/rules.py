@@ -49,22 +49,33 @@ class Money:
     def variance(self) -> float:
         return self.planned - self.actual
 
-    def add(self, actual: float, planned: float, earned_value: float,
-            planned_value: float) -> None:
-        self.actual += actual
-        self.planned += planned
-        self.earned_value += earned_value
-        self.planned_value += planned_value
 
 
 def _amounts(st: MilestoneStatus) -> tuple[float, float, float, float]:
-    """What a milestone adds to its groups: actual, planned, earned and planned value
+    """What a milestone adds to its groups: planned, actual, earned and planned value
     (a cancelled milestone's budget counts nowhere; what it spent still does)."""
     m = st.milestone
     if st.health == "Cancelled":
-        return m.actual or 0.0, 0.0, 0.0, 0.0
+        return 0.0, m.actual or 0.0, 0.0, 0.0
     budget = m.budget or 0.0
-    return m.actual or 0.0, budget, budget * st.pct, budget * st.planned_share
+    return budget, m.actual or 0.0, budget * st.pct, budget * st.planned_share
+
+
+def _group_sums(name: str, rows: list[int] | range,
+                amounts: list[list[float]]) -> Money:
+    """Money of the milestones at `rows`, added in plan order."""
+    return Money(name, *(sum(map(column.__getitem__, rows), 0.0) for column in amounts))
+
+
+def _rollup(names: list[str], keys: list[str], amounts: list[list[float]]) -> list[Money]:
+    """Money per group: milestone i is in group keys[i], named by its first milestone."""
+    members: dict[str, list[int]] = {}
+    first: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        if key not in members:
+            members[key], first[key] = [], names[i]
+        members[key].append(i)
+    return [_group_sums(first[key], rows, amounts) for key, rows in members.items()]
 
 
 ROLLUPS = ("by_phase", "by_owner", "by_strategy", "by_tactic", "by_type", "by_month")
@@ -413,25 +424,25 @@ def _workload(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> list[
 
 
 def _budget(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
-    totals = Money("total")
-    groups: dict[str, dict[str, Money]] = {r: {} for r in ROLLUPS}
     none = schema.word("none", "en")
+    ms = [st.milestone for st in statuses]
+    # columns of planned, actual, earned and planned value, one entry per milestone
+    amounts = [list(c) for c in zip(*map(_amounts, statuses), strict=True)] or [[], [], [], []]
+    totals = _group_sums("total", range(len(ms)), amounts)
     months: dict[date, str] = {}
-    for st in statuses:
-        m = st.milestone
-        if m.due is None:
-            month = none
-        elif (month := months.get(m.due)) is None:
-            month = months[m.due] = m.due.strftime("%Y-%m")
-        owner = m.owner or none
-        # (rollup, group name, key): owners group case-insensitively under the first spelling
-        keys = (("by_phase", m.phase or none, None), ("by_owner", owner, owner.casefold()),
-                ("by_strategy", m.strategy or none, None), ("by_tactic", m.tactic or none, None),
-                ("by_type", m.type or none, None), ("by_month", month, None))
-        amounts = _amounts(st)
-        totals.add(*amounts)
-        for rollup, name, key in keys:
-            _group(groups[rollup], name, key).add(*amounts)
+    for m in ms:
+        if m.due is not None and m.due not in months:
+            months[m.due] = m.due.strftime("%Y-%m")
+    names = {
+        "by_phase": [m.phase or none for m in ms],
+        "by_owner": [m.owner or none for m in ms],
+        "by_strategy": [m.strategy or none for m in ms],
+        "by_tactic": [m.tactic or none for m in ms],
+        "by_type": [m.type or none for m in ms],
+        "by_month": [months[m.due] if m.due is not None else none for m in ms],
+    }
+    # owners group case-insensitively, under the first spelling
+    keys = {**names, "by_owner": [o.casefold() for o in names["by_owner"]]}
     cpi = totals.earned_value / totals.actual if totals.actual else None
     spi = totals.earned_value / totals.planned_value if totals.planned_value else None
     if totals.planned:
@@ -439,16 +450,9 @@ def _budget(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     else:
         live = [st.pct for st in statuses if st.health != "Cancelled"]
         pc = sum(live) / len(live) if live else 0.0
-    rollups = {r: sorted(g.values(), key=lambda x: (x.key == none, x.key))
-               for r, g in groups.items()}
+    rollups = {r: sorted(_rollup(names[r], keys[r], amounts),
+                         key=lambda x: (x.key == none, x.key)) for r in ROLLUPS}
     return BudgetStatus(totals, cpi, spi, pc, rollups)
-
-
-def _group(groups: dict[str, Money], name: str, key: str | None) -> Money:
-    g = groups.get(name if key is None else key)
-    if g is None:
-        g = groups[name if key is None else key] = Money(name)
-    return g
 
 
 def _review(plan: Plan, statuses: list[MilestoneStatus], metrics: list[MetricStatus],
