@@ -275,7 +275,7 @@ class SheetReader:
                 if p.error:
                     self.issue("error", key, i, p.error)
                 elif p.interpreted:
-                    raw = str(self.cells[key][i]).strip()
+                    raw = str(self.raw(key, i)).strip()
                     self.issue("info", key, i, f"read {raw!r} as {shown(p.value)}")
         return list(map(_VALUE, out))
 

@@ -50,7 +50,6 @@ class Money:
         return self.planned - self.actual
 
 
-
 def _amounts(st: MilestoneStatus) -> tuple[float, float, float, float]:
     """What a milestone adds to its groups: planned, actual, earned and planned value
     (a cancelled milestone's budget counts nowhere; what it spent still does)."""

@@ -69,7 +69,7 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
             f"Nothing was written. Use --output OTHER.xlsx to write a refreshed copy "
             f"(it will lack those parts) and keep this file as it is.")
     formula_values = _formula_values(path, pkg, managed_titles)
-    wb = _open_for_writing(path, pkg.rich_text, _rebuilt_parts(pkg))
+    wb = _open_for_writing(path, pkg.rich_text, _rebuilt_parts(plan, pkg))
     result = RefreshResult(plan, status, target, written=False, missing_in_copy=lost)
     ctx = ms.Context(plan, status, ms.Styles(plan.settings.currency))
     active = wb.active.title if wb.active is not None else None
@@ -121,15 +121,12 @@ def read_plain_strings(source: Any) -> list[str]:
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _rebuilt_parts(pkg: Package) -> set[str]:
-    """The parts of the sheets refresh rebuilds (the first sheet of each kind, as
-    _managed_sheets finds them)."""
-    parts: dict[str, str] = {}
-    for sheet in pkg.sheets:
-        key = schema.find_sheet_key(sheet.title)
-        if key in schema.REBUILT_SHEETS and key not in parts:
-            parts[key] = sheet.part
-    return set(parts.values())
+def _rebuilt_parts(plan: Plan, pkg: Package) -> set[str]:
+    """The parts of the sheets refresh rebuilds: the first sheet of each kind, which the
+    reader already found (plan.sheet_titles), as _managed_sheets does."""
+    titles = plan.sheet_titles
+    return {part for key in schema.REBUILT_SHEETS
+            if key in titles and (part := pkg.part_of(titles[key])) is not None}
 
 
 class _WithoutCells:
