@@ -128,6 +128,11 @@ class BaselineEntry:
     due: date | None
     budget: float | None
     recorded: date | None
+    name: str | None = None
+
+
+HISTORY_KEYS = ("as_of", "milestones", "done", "overdue", "at_risk", "due_soon", "planned",
+                "actual", "earned_value", "planned_value", "percent_complete", "cpi", "spi")
 
 
 @dataclass
@@ -154,7 +159,7 @@ class Plan:
     readings: list[Reading] = field(default_factory=list)
     team: list[TeamMember] = field(default_factory=list)
     baseline: dict[str, BaselineEntry] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # History rows, by HISTORY_KEYS
     issues: list[Issue] = field(default_factory=list)
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
     sheet_titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title

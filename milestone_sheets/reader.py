@@ -20,6 +20,7 @@ from typing import Any
 from . import schema
 from .errors import PlanError
 from .model import (
+    HISTORY_KEYS,
     BaselineEntry,
     Issue,
     Metric,
@@ -357,7 +358,7 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
                         "`msheets new`, or rename the milestone sheet to Milestones.")
     issues: list[Issue] = []
     grids = {k: book.grid(t) for k, t in titles.items()
-             if k in schema.INPUT_SHEETS or k == "baseline"}
+             if k in schema.INPUT_SHEETS or k in ("baseline", "history")}
     layouts: dict[str, SheetLayout] = {}
     for key in schema.INPUT_SHEETS:
         if key not in grids:
@@ -399,6 +400,8 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
     plan.milestones = _read_milestones(grids["milestones"], layouts["milestones"], plan, year)
     if "baseline" in grids:
         plan.baseline = _read_baseline(grids["baseline"])
+    if "history" in grids:
+        plan.history = _read_history(grids["history"])
     return plan
 
 
@@ -739,6 +742,7 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
         return next((heads[k] for k in schema.WORDS[key].match_keys() if k in heads), None)
 
     id_col, due_col, budget_col, rec_col = col("id"), col("due"), col("budget"), col("recorded")
+    name_col = col("milestone")
     out: dict[str, BaselineEntry] = {}
     if id_col is None:
         return out
@@ -747,10 +751,26 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
         if not mid or mid.casefold() in out:
             continue
         budget = parse_money(grid.value(row, budget_col) if budget_col else None).value
-        out[mid.casefold()] = BaselineEntry(mid, _date_at(grid, row, due_col), budget,
-                                            _date_at(grid, row, rec_col))
+        out[mid.casefold()] = BaselineEntry(
+            mid, _date_at(grid, row, due_col), budget, _date_at(grid, row, rec_col),
+            clean_text(grid.value(row, name_col)) if name_col else None)
     return out
 
 
 def _date_at(grid: Grid, row: int, col: int | None) -> date | None:
     return parse_date(grid.value(row, col) if col else None).value
+
+
+def _read_history(grid: Grid) -> list[dict[str, Any]]:
+    """The History sheet msheets wrote: one row per as-of date, columns in HISTORY_KEYS order
+    (rows whose first cell is not a date are not msheets' and are left out)."""
+    out = []
+    for row in range(2, grid.last_row + 1):
+        as_of = _date_at(grid, row, 1)
+        if as_of is None:
+            continue
+        values: dict[str, Any] = {"as_of": as_of}
+        for c, key in enumerate(HISTORY_KEYS[1:], start=2):
+            values[key] = grid.value(row, c)
+        out.append(values)
+    return out

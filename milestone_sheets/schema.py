@@ -314,10 +314,10 @@ CHOICES = {
     ),
     "status": Choices(
         (
-            Label("Not started", "Non commencé", ("Todo", "To do", "Open")),
-            Label("In progress", "En cours", ("Started", "Ongoing")),
-            Label("Done", "Terminé", ("Complete", "Completed", "Fait")),
-            Label("On hold", "En pause", ("Paused", "En attente")),
+            Label("Not started", "Non commencé", ("Not begun",)),
+            Label("In progress", "En cours"),
+            Label("Done", "Terminé"),
+            Label("On hold", "En pause"),
             Label("Cancelled", "Annulé", ("Canceled",)),
         ),
         default="Not started",
@@ -327,6 +327,34 @@ CHOICES = {
                                                               ("Down", "Lower"))),
     ),
 }
+
+# Status words real trackers use (contract section 3), en and fr: read as the status they
+# stand for, with an info issue saying so. The import command uses the same table.
+STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "On hold": ("Blocked", "Paused", "Waiting", "Deferred", "Bloqué", "En attente", "Reporté",
+                "Suspendu"),
+    "Not started": ("Backlog", "To do", "Todo", "Planned", "Scheduled", "Draft", "Not begun",
+                    "Open", "New", "YTS", "Yet to start", "Not yet started", "À faire",
+                    "Prévu", "Planifié", "Brouillon"),
+    "In progress": ("Started", "WIP", "Ongoing", "In review", "Ready for review", "Active",
+                    "Doing", "In development", "Commencé", "En revue", "En cours de revue"),
+    "Done": ("Complete", "Completed", "Closed", "Resolved", "Finished", "Delivered", "Fait",
+             "Fini", "Livré", "Clos", "Fermé", "Résolu", "Achevé"),
+    "Cancelled": ("Dropped", "Won't do", "Wont do", "Abandoned", "Canceled", "Abandonné",
+                  "Annulée"),
+}
+
+
+@functools.cache
+def _status_synonym_index() -> dict[str, str]:
+    return {normalize(word): status for status, words in STATUS_SYNONYMS.items()
+            for word in words}
+
+
+def status_synonym(text: str) -> str | None:
+    """The status a tracker's word stands for ("Blocked" -> "On hold"), or None."""
+    return _status_synonym_index().get(normalize(text))
+
 
 DEFAULT_PHASES = {
     "en": ["Research", "Planning", "Launch", "Growth", "Review"],
