@@ -1,0 +1,82 @@
+"""Cell references, serial dates and the XML of one cell, in one place."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+EPOCH_1900 = date(1899, 12, 30)  # serial 0 as Excel counts (its 1900 leap-year bug included)
+EPOCH_1904 = date(1904, 1, 1)
+
+# Characters XML 1.0 cannot hold.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def column_index(letters: str) -> int:
+    """A -> 1, AA -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'B7' -> (7, 2)."""
+    m = _REF.match(ref.replace("$", ""))
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(m[2]), column_index(m[1])
+
+
+def serial(day: date, date_1904: bool = False) -> float:
+    """The serial number a spreadsheet stores for a date (or date and time)."""
+    epoch = EPOCH_1904 if date_1904 else EPOCH_1900
+    if isinstance(day, datetime):
+        delta = day - datetime.combine(epoch, datetime.min.time())
+        return delta.days + delta.seconds / 86400
+    return float((day - epoch).days)
+
+
+def xml_text(text: str) -> str:
+    """Text as XML can hold it: characters it cannot are dropped."""
+    return _ILLEGAL.sub("", text)
+
+
+CellValue = str | int | float | bool | None
+
+
+def cell_xml(ref: str, value: CellValue, style: int | None, prefix: str = "") -> str:
+    """One <c> element. Text is an inline string (never a formula, never a shared string:
+    the shared string table is not renumbered)."""
+    s = f' s="{style}"' if style else ""
+    c = f"{prefix}c"
+    if value is None or value == "":
+        return f'<{c} r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<{c} r="{ref}"{s} t="b"><{prefix}v>{int(value)}</{prefix}v></{c}>'
+    if isinstance(value, int):
+        return f'<{c} r="{ref}"{s}><{prefix}v>{value}</{prefix}v></{c}>'
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return f'<{c} r="{ref}"{s}/>'
+        number = int(value) if value.is_integer() and abs(value) < 1e15 else value
+        return f'<{c} r="{ref}"{s}><{prefix}v>{number!r}</{prefix}v></{c}>'
+    text = escape(xml_text(str(value)))
+    return (f'<{c} r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">'
+            f"{text}</{prefix}t></{prefix}is></{c}>")

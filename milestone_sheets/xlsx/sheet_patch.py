@@ -1,0 +1,222 @@
+"""Managed cells patched into a worksheet's XML, every other byte of the sheet left alone.
+
+Only the <row> elements that hold a managed cell are rebuilt, and inside them only the
+managed cells: the user's cells, shared formulas, conditional formats and their x14 twins,
+validations, sparklines, `mc:AlternateContent` and every attribute stay as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .cells import CellValue, cell_ref, cell_xml, column_index, column_letter
+from .opc import main_prefix
+from .styles import CellStyle
+
+
+@dataclass
+class PatchCell:
+    """What goes into one managed cell: its value and msheets' style (None keeps the
+    cell's own format, as for a filled ID)."""
+
+    value: CellValue
+    style: CellStyle | None = None
+
+
+@dataclass
+class PatchResult:
+    data: bytes
+    changed: dict[int, int] = field(default_factory=dict)  # column -> cells changed
+
+
+class _Patterns:
+    def __init__(self, prefix: str) -> None:
+        p = re.escape(prefix.encode())
+        self.sheet_data = re.compile(rb"<" + p + rb"sheetData\s*/>|<" + p + rb"sheetData>"
+                                     rb"(.*?)</" + p + rb"sheetData>", re.S)
+        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
+        self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
+        self.dimension = re.compile(rb"<" + p + rb'dimension ref="([^"]*)"')
+        self.cols = re.compile(rb"<" + p + rb"col\b([^>]*?)/?>")
+
+
+_R = re.compile(rb'\br="([A-Z]*)(\d*)"')
+_S = re.compile(rb'\bs="(\d+)"')
+_SPANS = re.compile(rb'\bspans="(\d+):(\d+)"')
+_ATTR = re.compile(rb'\b(min|max|style)="(\d+)"')
+
+
+def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
+                derive: Callable[[int, CellStyle], int],
+                clear: tuple[int, set[int], CellStyle | None] | None = None) -> PatchResult:
+    """`data` with `cells` (row -> column -> PatchCell) written in.
+
+    `derive(base_style, style)` gives the cell format for msheets' style on a cell whose
+    own format is `base_style`. `clear` = (first row, columns, style): managed cells of
+    those columns on rows at or below `first row` that `cells` does not name are emptied
+    (a milestone row that was deleted leaves no stale Health behind).
+    """
+    prefix = main_prefix(data)
+    pat = _Patterns(prefix)
+    m = pat.sheet_data.search(data)
+    if m is None:
+        raise ValueError("the worksheet has no sheetData")
+    col_styles = _column_styles(data[:m.start()], pat)
+    result = PatchResult(b"")
+    body = m[1] or b""
+    out: list[bytes] = []
+    pending = sorted(cells)
+    i = 0
+    at = 0
+    last_row = 0
+    max_col = 0
+    for rm in pat.row.finditer(body):
+        r_attr = _R.search(rm[1])
+        row = int(r_attr[2]) if r_attr and r_attr[2] else last_row + 1
+        last_row = row
+        while i < len(pending) and pending[i] < row:  # rows that hold no element yet
+            out.append(body[at:rm.start()])
+            at = rm.start()
+            out.append(_new_row(pending[i], cells[pending[i]], prefix, col_styles, derive,
+                                result))
+            max_col = max(max_col, *cells[pending[i]])
+            i += 1
+        wanted: dict[int, PatchCell] | None = None
+        if i < len(pending) and pending[i] == row:
+            wanted = cells[row]
+            i += 1
+        elif clear is not None and row >= clear[0] and rm[2]:
+            wanted = _stale(rm[2], row, clear, pat)
+        if not wanted:
+            continue
+        max_col = max(max_col, *wanted)
+        out.append(body[at:rm.start()])
+        out.append(_patch_row(rm, row, wanted, prefix, pat, col_styles, derive, result))
+        at = rm.end()
+    out.append(body[at:])
+    for row in pending[i:]:
+        out.append(_new_row(row, cells[row], prefix, col_styles, derive, result))
+        max_col = max(max_col, *cells[row])
+    new_body = b"".join(out)
+    head = data[:m.start()]
+    if max_col:
+        head = _widen_dimension(head, pat, max_col, max(last_row, *pending) if pending
+                                else last_row)
+    p = prefix.encode()
+    result.data = (head + b"<" + p + b"sheetData>" + new_body + b"</" + p + b"sheetData>"
+                   + data[m.end():])
+    return result
+
+
+def _column_styles(head: bytes, pat: _Patterns) -> dict[int, int]:
+    """Column -> the style of its empty cells (<col style>), for cells msheets creates."""
+    out: dict[int, int] = {}
+    for cm in pat.cols.finditer(head):
+        attrs = {k.decode(): int(v) for k, v in _ATTR.findall(cm[1])}
+        if attrs.get("style"):
+            for c in range(attrs.get("min", 1), min(attrs.get("max", 1), 16384) + 1):
+                out[c] = attrs["style"]
+    return out
+
+
+def _stale(body: bytes, row: int, clear: tuple[int, set[int], CellStyle | None],
+           pat: _Patterns) -> dict[int, PatchCell]:
+    out: dict[int, PatchCell] = {}
+    col = 0
+    for cm in pat.cell.finditer(body):
+        r_attr = _R.search(cm[1])
+        col = column_index(r_attr[1].decode()) if r_attr and r_attr[1] else col + 1
+        if col in clear[1] and cm[2]:  # a managed cell with a value
+            out[col] = PatchCell(None, clear[2])
+    return out
+
+
+def _patch_row(rm: re.Match[bytes], row: int, wanted: dict[int, PatchCell], prefix: str,
+               pat: _Patterns, col_styles: dict[int, int],
+               derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
+    body = rm[2] or b""
+    attrs = rm[1]
+    row_style = _row_style(attrs)
+    pieces: list[bytes] = []
+    todo = sorted(wanted)
+    k = 0
+    at = 0
+    col = 0
+    for cm in pat.cell.finditer(body):
+        r_attr = _R.search(cm[1])
+        col = column_index(r_attr[1].decode()) if r_attr and r_attr[1] else col + 1
+        while k < len(todo) and todo[k] < col:
+            pieces.append(body[at:cm.start()])
+            at = cm.start()
+            pieces.append(_cell(row, todo[k], wanted[todo[k]], None, row_style, col_styles,
+                                derive, prefix, result, None))
+            k += 1
+        if k < len(todo) and todo[k] == col:
+            s = _S.search(cm[1])
+            pieces.append(body[at:cm.start()])
+            pieces.append(_cell(row, col, wanted[col], int(s[1]) if s else 0, row_style,
+                                col_styles, derive, prefix, result, cm[0]))
+            at = cm.end()
+            k += 1
+    pieces.append(body[at:])
+    for c in todo[k:]:
+        pieces.append(_cell(row, c, wanted[c], None, row_style, col_styles, derive, prefix,
+                            result, None))
+    attrs = _widen_spans(attrs, max(wanted))
+    p = prefix.encode()
+    return b"<" + p + b"row" + attrs + b">" + b"".join(pieces) + b"</" + p + b"row>"
+
+
+def _new_row(row: int, wanted: dict[int, PatchCell], prefix: str, col_styles: dict[int, int],
+             derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
+    cells = b"".join(_cell(row, c, wanted[c], None, None, col_styles, derive, prefix, result,
+                           None) for c in sorted(wanted))
+    p = prefix.encode()
+    return b"<" + p + b'row r="' + str(row).encode() + b'">' + cells + b"</" + p + b"row>"
+
+
+def _row_style(attrs: bytes) -> int | None:
+    if b'customFormat="1"' in attrs or b'customFormat="true"' in attrs:
+        s = _S.search(attrs)
+        return int(s[1]) if s else None
+    return None
+
+
+def _cell(row: int, col: int, want: PatchCell, own: int | None, row_style: int | None,
+          col_styles: dict[int, int], derive: Callable[[int, CellStyle], int], prefix: str,
+          result: PatchResult, old: bytes | None) -> bytes:
+    base = own if own is not None else (row_style if row_style is not None
+                                        else col_styles.get(col, 0))
+    style = derive(base, want.style) if want.style is not None else base
+    xml = cell_xml(cell_ref(row, col), want.value, style, prefix).encode("utf-8")
+    if xml != old:
+        result.changed[col] = result.changed.get(col, 0) + 1
+    return xml
+
+
+def _widen_spans(attrs: bytes, col: int) -> bytes:
+    m = _SPANS.search(attrs)
+    if m is None or int(m[2]) >= col:
+        return attrs
+    return attrs[:m.start()] + f'spans="{int(m[1])}:{col}"'.encode() + attrs[m.end():]
+
+
+def _widen_dimension(head: bytes, pat: _Patterns, col: int, row: int) -> bytes:
+    m = pat.dimension.search(head)
+    if m is None:
+        return head
+    ref = m[1].decode()
+    first, _, last = ref.partition(":")
+    last = last or first
+    lm = re.match(r"([A-Z]+)(\d+)$", last)
+    fm = re.match(r"([A-Z]+)(\d+)$", first)
+    if lm is None or fm is None:
+        return head
+    new_col = max(column_index(lm[1]), col)
+    new_row = max(int(lm[2]), row)
+    if (new_col, new_row) == (column_index(lm[1]), int(lm[2])):
+        return head
+    new = f"{first}:{column_letter(new_col)}{new_row}".encode()
+    return head[:m.start(1)] + new + head[m.end(1):]

@@ -1,0 +1,195 @@
+"""Sheets written by XlsxWriter in a scratch workbook, moved into the user's package.
+
+Their worksheet parts, drawings and charts are copied under names no part has; their
+cell formats are appended to the user's style sheet and the `s=` indexes remapped; their
+shared strings become inline strings (the user's shared string table is not touched);
+their defined names (print titles, filters) are added scoped to the same sheets.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from .opc import NS_MAIN, Package
+from .styles import StyleSheet
+from .workbook import WorkbookPart
+
+_M = f"{{{NS_MAIN}}}"
+_SI = re.compile(rb"<si>(.*?)</si>", re.S)
+_T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_SHARED_CELL = re.compile(rb'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="s"><v>(\d+)</v></c>')
+_CELL_STYLE = re.compile(rb'(<c r="[A-Z]+\d+" s=")(\d+)"')
+_ROW_STYLE = re.compile(rb'(<row [^>]*?\bs=")(\d+)"')
+_COL_STYLE = re.compile(rb'(<col [^>]*?\bstyle=")(\d+)"')
+_DXF = re.compile(rb'(\bdxfId=")(\d+)"')
+_NUMBERED = re.compile(r"^(.*?)(\d*)(\.\w+)$")
+
+
+class Scratch:
+    """A workbook XlsxWriter wrote, read for transplanting."""
+
+    def __init__(self, data: bytes) -> None:
+        self.pkg = Package.open(io.BytesIO(data))
+        self.workbook = WorkbookPart(self.pkg)
+        strings = self.pkg.get("xl/sharedStrings.xml") or b""
+        self.strings = [b"".join(t[1] for t in _T.finditer(si[1])) for si in
+                        _SI.finditer(strings)]
+        self.styles = StyleSheet(self.pkg.parts["xl/styles.xml"])
+
+    def sheet_part(self, title: str) -> str:
+        entry = self.workbook.sheet(title)
+        assert entry is not None and entry.part is not None
+        return entry.part
+
+
+def style_remap(source: StyleSheet, target: StyleSheet) -> tuple[list[int], list[int]]:
+    """Where each of `source`'s cell formats and dxfs lands in `target` (appended there,
+    or an equal one reused)."""
+    num_fmts = {el.get("numFmtId"): el.get("formatCode", "") for el in source.items("numFmts")}
+
+    def mapped(name: str) -> Callable[[int], int]:
+        items = source.items(name)
+        cache: dict[int, int] = {}
+
+        def get(i: int) -> int:
+            if i not in cache:
+                cache[i] = target.add(name, copy.deepcopy(items[i])) if i < len(items) else 0
+            return cache[i]
+        return get
+
+    font, fill, border = mapped("fonts"), mapped("fills"), mapped("borders")
+    xfs: list[int] = []
+    for xf in source.items("cellXfs"):
+        new = copy.deepcopy(xf)
+        new.set("fontId", str(font(int(xf.get("fontId", "0")))))
+        new.set("fillId", str(fill(int(xf.get("fillId", "0")))))
+        new.set("borderId", str(border(int(xf.get("borderId", "0")))))
+        fmt = xf.get("numFmtId", "0")
+        if fmt in num_fmts:
+            new.set("numFmtId", str(target.number_format_id(num_fmts[fmt])))
+        new.set("xfId", "0")
+        xfs.append(target.add("cellXfs", new))
+    dxfs = [target.add("dxfs", copy.deepcopy(d)) for d in source.items("dxfs")]
+    return xfs, dxfs
+
+
+def _inline(strings: list[bytes]) -> Callable[[re.Match[bytes]], bytes]:
+    def repl(m: re.Match[bytes]) -> bytes:
+        text = strings[int(m[3])]
+        return (b'<c r="' + m[1] + b'"' + m[2] + b' t="inlineStr"><is><t xml:space="preserve">'
+                + text + b"</t></is></c>")
+    return repl
+
+
+def sheet_xml(data: bytes, strings: list[bytes], xfs: list[int], dxfs: list[int]) -> bytes:
+    """A scratch worksheet's XML as it goes into the user's package."""
+    data = _SHARED_CELL.sub(_inline(strings), data)
+
+    def style(m: re.Match[bytes]) -> bytes:
+        return m[1] + str(xfs[int(m[2])]).encode() + b'"'
+
+    data = _CELL_STYLE.sub(style, data)
+    data = _ROW_STYLE.sub(style, data)
+    data = _COL_STYLE.sub(style, data)
+    data = _DXF.sub(lambda m: m[1] + str(dxfs[int(m[2])]).encode() + b'"', data)
+    return data.replace(b' tabSelected="1"', b"")
+
+
+def numbered_pattern(part: str) -> str:
+    """xl/charts/chart3.xml -> xl/charts/chart{}.xml."""
+    m = _NUMBERED.match(part)
+    assert m is not None
+    return m[1].replace("{", "{{").replace("}", "}}") + "{}" + m[3]
+
+
+def copy_tree(src: Package, part: str, dst: Package, name: str | None = None) -> str:
+    """Copy `part` and every part it points to (drawings, charts ...) from `src` into `dst`
+    under free names; returns the new name of `part`."""
+    new = name or dst.free_name(numbered_pattern(part))
+    dst.put(new, src.parts[part])
+    ctype = src.content_type(part)
+    if ctype:
+        dst.set_content_type(new, ctype)
+    rels = src.rels(part)
+    if rels.items:
+        out = dst.rels(new)
+        out.items = []
+        for rel in rels.items:
+            r = copy.copy(rel)
+            if not rel.external:
+                target = copy_tree(src, rels.target_part(rel), dst)
+                r.target = out.relative(target)
+            out.items.append(r)
+        dst.save_rels(new)
+    return new
+
+
+def remove_tree(pkg: Package, part: str) -> None:
+    """Remove `part` and the parts only it points to (a rebuilt sheet's drawing, charts,
+    notes)."""
+    doomed: list[str] = []
+
+    def walk(p: str) -> None:
+        if p in doomed or p not in pkg:
+            return
+        doomed.append(p)
+        rels = pkg.rels(p)
+        for rel in rels.items:
+            if not rel.external:
+                walk(rels.target_part(rel))
+
+    walk(part)
+    elsewhere: set[str] = set()
+    for name in list(pkg.parts):
+        if not name.endswith(".rels"):
+            continue
+        source = _source_of(name)
+        if source in doomed:
+            continue
+        rels = pkg.rels(source)
+        elsewhere.update(rels.target_part(r) for r in rels.items if not r.external)
+    for p in doomed:
+        if p == part or p not in elsewhere:
+            pkg.delete(p)
+            pkg.remove_content_type(p)
+
+
+def _source_of(rels_part: str) -> str:
+    folder, _, name = rels_part.rpartition("/_rels/")
+    if not _:
+        folder, name = "", rels_part.removeprefix("_rels/")
+    source = name.removesuffix(".rels")
+    return f"{folder}/{source}" if folder else source
+
+
+def transplant_sheet(scratch: Scratch, title: str, pkg: Package, styles: StyleSheet,
+                     remap: tuple[list[int], list[int]], name: str | None = None) -> str:
+    """Copy the scratch sheet `title` into `pkg`; returns its part name there."""
+    src_part = scratch.sheet_part(title)
+    xfs, dxfs = remap
+    data = sheet_xml(scratch.pkg.parts[src_part], scratch.strings, xfs, dxfs)
+    scratch.pkg.put(src_part, data)
+    return copy_tree(scratch.pkg, src_part, pkg, name)
+
+
+def scratch_names(scratch: Scratch) -> list[tuple[etree._Element, str | None]]:
+    """The scratch workbook's defined names with the title of the sheet each is scoped to."""
+    out: list[tuple[etree._Element, str | None]] = []
+    for el in scratch.workbook.root.iter(_M + "definedName"):
+        local = el.get("localSheetId")
+        scope = scratch.workbook.sheets[int(local)].title if local is not None else None
+        out.append((el, scope))
+    return out
+
+
+def add_scratch_names(wb: WorkbookPart, scratch: Scratch) -> None:
+    for el, scope in scratch_names(scratch):
+        new = copy.deepcopy(el)
+        if "localSheetId" in new.attrib:
+            del new.attrib["localSheetId"]
+        wb.add_name(new, scope)
