@@ -1,8 +1,9 @@
 """The xlsx package (a zip) before any parser sees it: safety checks and parts.
 
 Files travel by e-mail; this module refuses what no real plan looks like
-(zip bombs, XML with DTDs, absurd sheet dimensions, encrypted, legacy or
-macro workbooks) and finds what a rewrite would lose.
+(zip bombs, XML with DTDs, absurd sheet dimensions, encrypted or legacy
+workbooks; macro workbooks are read, their macros never run) and finds what a
+rewrite would lose.
 """
 
 from __future__ import annotations
@@ -118,9 +119,6 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
     if "xl/workbook.xml" not in names:
         raise _fail(path, "is a zip file but not an xlsx workbook (no xl/workbook.xml)",
                     "Give the path of an .xlsx plan.")
-    if "xl/vbaProject.bin" in names or path.suffix.lower() in (".xlsm", ".xltm"):
-        raise _fail(path, "contains macros (.xlsm)",
-                    "msheets does not open macro workbooks; Save As .xlsx (without macros).")
     if len(infos) > MAX_PARTS:
         raise _fail(path, f"has {len(infos)} parts, far more than any plan",
                     "This file is not a plan msheets can safely read.")
@@ -236,65 +234,6 @@ def _check_dimensions(path: Path, data: bytes, sheet: SheetPart) -> None:
     if last_row and wide and last_row * wide > MAX_CELLS:
         raise _fail(path, f"sheet {sheet.title!r} has cells out to row {last_row:,} and "
                     f"column {wide:,}", "This file is not a plan msheets can safely read.")
-
-
-# --------------------------------------------------------------------------- write-back safety
-
-_LOSSY_SHEET_RELS = {
-    "drawing": "images, charts or shapes",
-    "pivotTable": "a pivot table",
-    "oleObject": "embedded objects",
-    "control": "form controls",
-    "threadedComment": "threaded comments",
-    "slicer": "slicers",
-    "timeline": "timelines",
-    "queryTable": "a query table",
-}
-_LOSSY_WORKBOOK_RELS = {
-    "externalLink": "links to other workbooks",
-    "pivotCacheDefinition": "pivot caches",
-    "slicerCache": "slicers",
-    "timelineCache": "timelines",
-    "connections": "data connections",
-    "vbaProject": "macros",
-}
-# extLst entries openpyxl drops; harmless ones (LibreOffice's own) are not listed.
-_LOSSY_EXT = {
-    b"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}": "sparklines",
-    b"{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}": "extended data validations",
-    b"{78C0D931-6437-407d-A8EE-F0AAD7539E65}": "extended conditional formats (data bars, icons)",
-    b"{A8765BA9-456A-4dab-B4F3-ACF838C121DE}": "slicers",
-    b"{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}": "slicers",
-    b"{7E03D99C-DC04-49d9-9315-930204A7B6E9}": "timelines",
-}
-
-
-def lossy_parts(path: Path, pkg: Package, managed_titles: set[str]) -> list[str]:
-    """What a rewrite through openpyxl would lose, as 'what (where)' phrases.
-
-    Managed sheets are rebuilt by refresh, so their own charts do not count.
-    """
-    found: list[str] = []
-    with zipfile.ZipFile(path) as zf:
-        for kind, _target in _rels(path, zf, "xl/workbook.xml").values():
-            if kind in _LOSSY_WORKBOOK_RELS:
-                found.append(f"{_LOSSY_WORKBOOK_RELS[kind]} (workbook)")
-        for sheet in pkg.sheets:
-            if sheet.title in managed_titles or sheet.part not in pkg.names:
-                continue
-            for kind, _target in _rels(path, zf, sheet.part).values():
-                if kind in _LOSSY_SHEET_RELS:
-                    found.append(f"{_LOSSY_SHEET_RELS[kind]} (sheet {sheet.title!r})")
-            data = zf.read(sheet.part)
-            if b"extLst" in data:
-                for uri, what in _LOSSY_EXT.items():
-                    if uri.lower() in data.lower():
-                        found.append(f"{what} (sheet {sheet.title!r})")
-        if any(n.startswith("xl/threadedComments/") for n in pkg.names) and not any(
-            "threaded comments" in f for f in found
-        ):
-            found.append("threaded comments (workbook)")
-    return sorted(set(found))
 
 
 _MAIN_NS = re.compile(
