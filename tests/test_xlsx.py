@@ -79,6 +79,17 @@ def test_patch_sheet_with_a_namespace_prefix_and_cells_without_references() -> N
                    "</x:worksheet>").encode()
 
 
+def test_patch_sheet_puts_a_missing_cell_between_the_users() -> None:
+    sheet = (f'<worksheet xmlns="{MAIN}"><sheetData><row r="3"><c r="A3" s="1"><v>1</v></c>'
+             '<c r="C3"><v>3</v></c></row></sheetData></worksheet>').encode()
+    out = patch_sheet(sheet, {3: {2: PatchCell(2), 3: PatchCell(None)}},
+                      StyleSheet(STYLES).derive)
+    assert out.data == (f'<worksheet xmlns="{MAIN}"><sheetData><row r="3"><c r="A3" s="1">'
+                        '<v>1</v></c><c r="B3"><v>2</v></c><c r="C3"/></row></sheetData>'
+                        "</worksheet>").encode()
+    assert out.changed == {2: 1, 3: 1}
+
+
 def test_styles_are_appended_and_reused() -> None:
     styles = StyleSheet(STYLES)
     first = styles.derive(1, CellStyle(font_colour="FFFFFF", fill="1E7B34"))

@@ -137,36 +137,85 @@ def _patch_row(rm: re.Match[bytes], row: int, wanted: dict[int, PatchCell], pref
                pat: _Patterns, col_styles: dict[int, int],
                derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
     body = rm[2] or b""
-    attrs = rm[1]
-    row_style = _row_style(attrs)
-    pieces: list[bytes] = []
+    row_style = _row_style(rm[1])
+
+    def cell(col: int, own: int | None, old: bytes | None) -> bytes:
+        return _cell(row, col, wanted[col], own, row_style, col_styles, derive, prefix,
+                     result, old)
+
     todo = sorted(wanted)
-    k = 0
-    at = 0
-    col = 0
-    for cm in pat.cell.finditer(body):
-        r_attr = _R.search(cm[1])
-        col = column_index(r_attr[1].decode()) if r_attr and r_attr[1] else col + 1
-        while k < len(todo) and todo[k] < col:
-            pieces.append(body[at:cm.start()])
-            at = cm.start()
-            pieces.append(_cell(row, todo[k], wanted[todo[k]], None, row_style, col_styles,
-                                derive, prefix, result, None))
-            k += 1
-        if k < len(todo) and todo[k] == col:
-            s = _S.search(cm[1])
-            pieces.append(body[at:cm.start()])
-            pieces.append(_cell(row, col, wanted[col], int(s[1]) if s else 0, row_style,
-                                col_styles, derive, prefix, result, cm[0]))
-            at = cm.end()
-            k += 1
-    pieces.append(body[at:])
-    for c in todo[k:]:
-        pieces.append(_cell(row, c, wanted[c], None, row_style, col_styles, derive, prefix,
-                            result, None))
-    attrs = _widen_spans(attrs, max(wanted))
+    found = _locate(body, row, todo, prefix, pat)
+    pieces: list[bytes] = []
+    if found is not None:  # the usual row: cells found by their reference
+        at = 0
+        for col, (start, end) in found:
+            pieces.append(body[at:start])
+            if end > start:
+                old = body[start:end]
+                s = _S.search(old[:old.find(b">")])
+                pieces.append(cell(col, int(s[1]) if s else 0, old))
+            else:
+                pieces.append(cell(col, None, None))
+            at = end
+        pieces.append(body[at:])
+    else:  # cells without references, or managed cells among the user's: walk them all
+        k = at = col = 0
+        for cm in pat.cell.finditer(body):
+            r_attr = _R.search(cm[1])
+            col = column_index(r_attr[1].decode()) if r_attr and r_attr[1] else col + 1
+            while k < len(todo) and todo[k] < col:
+                pieces.append(body[at:cm.start()])
+                at = cm.start()
+                pieces.append(cell(todo[k], None, None))
+                k += 1
+            if k < len(todo) and todo[k] == col:
+                s = _S.search(cm[1])
+                pieces.append(body[at:cm.start()])
+                pieces.append(cell(col, int(s[1]) if s else 0, cm[0]))
+                at = cm.end()
+                k += 1
+        pieces.append(body[at:])
+        pieces.extend(cell(c, None, None) for c in todo[k:])
+    attrs = _widen_spans(rm[1], todo[-1])
     p = prefix.encode()
     return b"<" + p + b"row" + attrs + b">" + b"".join(pieces) + b"</" + p + b"row>"
+
+
+def _locate(body: bytes, row: int, todo: list[int], prefix: str,
+            pat: _Patterns) -> list[tuple[int, tuple[int, int]]] | None:
+    """(column, (start, end)) of each wanted cell in `body`, in order; start == end is
+    where a missing cell goes. None when that cannot be told without walking every cell."""
+    open_tag = b"<" + prefix.encode() + b"c"
+    if body.count(b' r="') < body.count(open_tag):  # some cell has no reference
+        return None
+    last = body.rfind(open_tag)
+    last_col = 0
+    if last >= 0:
+        m = _R.search(body, last, body.find(b">", last))
+        if m is None or not m[1]:
+            return None
+        last_col = column_index(m[1].decode())
+    out: list[tuple[int, tuple[int, int]]] = []
+    previous_end = 0
+    for col in todo:
+        at = body.find(b' r="' + f"{column_letter(col)}{row}".encode() + b'"')
+        if at >= 0:
+            start = body.rfind(open_tag, 0, at)
+            m = pat.cell.match(body, start)
+            if m is None or start < previous_end:
+                return None
+            out.append((col, (start, m.end())))
+            previous_end = m.end()
+        elif col > last_col:
+            tail = pat.cell.match(body, last) if last >= 0 else None
+            if last >= 0 and tail is None:
+                return None
+            end = tail.end() if tail is not None else len(body)
+            out.append((col, (end, end)))
+            previous_end = end
+        else:
+            return None
+    return out
 
 
 def _new_row(row: int, wanted: dict[int, PatchCell], prefix: str, col_styles: dict[int, int],
