@@ -8,30 +8,42 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .errors import MsheetsError, PlanError
+from .errors import INTERNAL_ERROR_EXIT, MsheetsError
+
+if TYPE_CHECKING:
+    from .model import Plan
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DateType(click.ParamType):
+    """A date typed on the command line: YYYY-MM-DD only, whatever the plan's date order
+    (12/01/2026 would be 1 December to some and 12 January to others)."""
+
     name = "DATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> date:
         if isinstance(value, date):
             return value
-        from .parsing import parse_date
-
-        p = parse_date(value, "YMD")
-        if p.error or p.value is None:
-            self.fail(f"{value!r} is not a date; use YYYY-MM-DD", param, ctx)
-        return p.value
+        text = str(value).strip()
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(f"{value!r} is not a date; use YYYY-MM-DD, for example 2026-12-01",
+                  param, ctx)
 
 
 DATE = DateType()
@@ -40,8 +52,26 @@ AS_OF = click.option("--as-of", type=DATE, default=None,
                           "Settings sheet's As-of date, else today.")
 
 
+def exit_code_of(exc: Exception) -> int:
+    """Print one line for an exception and return the exit code of contract section 7:
+    a MsheetsError's own code (1 refused or bad option, 2 not readable as a plan); 3 for
+    anything else, a bug in msheets (MSHEETS_DEBUG=1 prints the traceback first)."""
+    if isinstance(exc, MsheetsError):
+        click.echo(f"Error: {exc.message}", err=True)
+        return exc.exit_code
+    debug = bool(os.environ.get("MSHEETS_DEBUG"))
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    click.echo(f"Error: internal error of msheets {__version__} ({detail}). This is a bug in "
+               "msheets, not a problem with your file: please report it to the msheets "
+               "maintainers with the command you ran"
+               + ("." if debug else " and what it prints with MSHEETS_DEBUG=1 set."), err=True)
+    return INTERNAL_ERROR_EXIT
+
+
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn unexpected exceptions into one line (MSHEETS_DEBUG=1 shows the traceback)."""
+    """Run a command: its errors become one line and their exit code (`exit_code_of`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,15 +82,35 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             raise click.Abort() from None
         except Exception as exc:
-            if os.environ.get("MSHEETS_DEBUG"):
-                raise
-            raise PlanError(f"unexpected problem: {type(exc).__name__}: {exc}. "
-                            "Set MSHEETS_DEBUG=1 to see details, and please report it.") from None
+            raise click.exceptions.Exit(exit_code_of(exc)) from None
 
     return wrapper
 
 
-def _load(path: Path, as_of: date | None):  # type: ignore[no-untyped-def]
+def as_of_notice(plan: Plan, as_of_option: date | None, what: str) -> str | None:
+    """What `report` and `check` say about the as-of date the workbook was last refreshed
+    for (its Summary sheet), or None when it was never refreshed."""
+    last = plan.refreshed_as_of
+    if last is None:
+        return None
+    if last == plan.as_of:
+        return (f"Note: workbook last refreshed for {last.isoformat()}, the date this {what} "
+                "is as of.")
+    source = ("--as-of" if as_of_option is not None
+              else "the Settings sheet's As-of date" if plan.settings.as_of is not None
+              else "today")
+    return (f"Note: workbook last refreshed for {last.isoformat()}; this {what} is as of "
+            f"{plan.as_of.isoformat()} ({source}). Use --as-of {last.isoformat()} to match "
+            "the workbook's Summary sheet.")
+
+
+def _after_line(text: str, line: int, insert: str) -> str:
+    """`text` with `insert` as a paragraph after its first `line` lines."""
+    lines = text.split("\n")
+    return "\n".join([*lines[:line], insert, *lines[line:]])
+
+
+def _load(path: Path, as_of: date | None) -> Plan:
     from .reader import load_plan
 
     return load_plan(path, as_of=as_of, today=date.today())
@@ -91,12 +141,11 @@ def cli() -> None:
 @friendly
 def new(path: Path, template: str, lang: str, start: date | None, force: bool) -> None:
     """Write a new milestone-chart workbook to fill in Excel or LibreOffice."""
-    from .template import write_new_workbook
+    from .template import new_workbook_message, write_new_workbook
 
     out = write_new_workbook(path, template=template, lang=lang, start=start, force=force,
                              today=date.today())
-    click.echo(f"Wrote {out} ({template}, {lang}). Open it, fill the Milestones sheet, then run "
-               f"`msheets refresh {out.name}`.")
+    click.echo(new_workbook_message(out, template, lang))
 
 
 @cli.command()
@@ -121,12 +170,15 @@ def check(path: Path, as_json: bool, as_of: date | None) -> None:
     from .issues_text import issues_table
 
     plan = _load(path, as_of)
+    notice = as_of_notice(plan, as_of, "check")
     if as_json:
         from .report import dumps
 
         click.echo(dumps([i.to_json() for i in plan.issues], indent=True))
     else:
         click.echo(issues_table(plan.issues, color=sys.stdout.isatty()), nl=False)
+    if notice:
+        click.echo(notice, err=as_json)
     if plan.errors:
         sys.exit(1)
 
@@ -146,12 +198,17 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
 
     plan = _load(path, as_of)
     status = evaluate(plan, plan.as_of)
+    # the text and markdown reports carry the refresh notice; json and html are for
+    # programs and browsers: it goes to stderr
+    notice = as_of_notice(plan, as_of, "report")
     if fmt == "json":
         # Indented for a person at a terminal; compact for programs and files.
         pretty = output is None and sys.stdout.isatty()
         text = rep.dumps(rep.to_json(status), indent=pretty) + "\n"
     elif fmt == "markdown":
         text = rep.to_markdown(status)
+        if notice:
+            text, notice = _after_line(text, 4, f"> {notice}\n"), None
     elif fmt == "html":
         from .html_report import to_html
 
@@ -160,9 +217,15 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
         from .issues_text import print_rich_report
 
         print_rich_report(status)
+        if notice:
+            click.echo(notice)
         return
     else:
         text = rep.to_text(status)
+        if notice:
+            text, notice = _after_line(text, 1, notice), None
+    if notice:
+        click.echo(notice, err=True)
     if output is not None:
         from .safe_write import write_text_atomic
 
@@ -253,6 +316,38 @@ def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
         sys.exit(1)
 
 
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="The new plan (.xlsx) to write.")
+@click.option("--sheet", default=None,
+              help="The tab to read (default: the one that looks most like a task list).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help='Read FIELD from COLUMN (a header or a column letter), e.g. --map '
+                   'due="End date"; FIELD= leaves the field empty. Repeatable.')
+@click.option("--status-map", "status_maps", multiple=True, metavar="FROM=TO",
+              help='Read the status word FROM as TO, e.g. --status-map "Backlog=Not started".'
+                   " Repeatable.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None,
+              help="Language of the new plan (default: the source's headers', else en).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option("--dry-run", is_flag=True,
+              help="Print the mapping and what would be imported; write nothing.")
+@friendly
+def import_cmd(source: Path, output: Path, sheet: str | None, maps: tuple[str, ...],
+               status_maps: tuple[str, ...], lang: str | None, force: bool,
+               dry_run: bool) -> None:
+    """Start from the plan you have: a task list (xlsx, xlsm, xls, ods, csv, tsv, MS Project
+    XML) as a new plan. Exit 0 written, 2 when SOURCE holds no task list or cannot be read."""
+    from .importer import import_plan, parse_pairs, summary_lines
+
+    result = import_plan(source, output, sheet=sheet,
+                         maps={k: v or None for k, v in parse_pairs(maps, "--map").items()},
+                         status_map=parse_pairs(status_maps, "--status-map"), lang=lang,
+                         force=force, dry_run=dry_run, today=date.today())
+    click.echo("\n".join(summary_lines(result)))
+
+
 def _openpyxl_without_numpy() -> None:
     """Import openpyxl without numpy (a tenth of a second at every start): openpyxl only
     imports it to accept numpy scalars as cell values, and msheets writes none. Done by the
@@ -267,6 +362,8 @@ def _openpyxl_without_numpy() -> None:
 
 
 def main() -> None:
+    """The `msheets` program: exit codes of contract section 7 (0 done; 1 refused, or
+    `check` found errors; 2 not readable as a plan, or a bad option; 3 internal error)."""
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command in ("check", "report", "refresh", "calendar"):
         # One plan, then the process ends: nothing is freed by the cyclic garbage collector
@@ -275,7 +372,10 @@ def main() -> None:
         gc.disable()
     if command == "refresh":
         _openpyxl_without_numpy()
-    cli(prog_name="msheets")
+    try:
+        cli(prog_name="msheets")
+    except Exception as exc:  # raised outside a command's `friendly` guard
+        sys.exit(exit_code_of(exc))
 
 
 __all__ = ["MsheetsError", "cli", "main"]

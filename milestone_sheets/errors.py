@@ -1,14 +1,23 @@
-"""Errors a user can act on. Each says what is wrong, where, and what to do."""
+"""Errors a user can act on. Each says what is wrong, where, and what to do.
+
+Plain exceptions: the library knows nothing of the command line; `cli.main` prints them as
+one line "Error: ..." and exits with their `exit_code` (contract section 7).
+"""
 
 from __future__ import annotations
 
-import click
 
-
-class MsheetsError(click.ClickException):
-    """Base class: printed as one line by the CLI, never as a traceback."""
+class MsheetsError(Exception):
+    """Base class: a problem the user can act on (exit 1 unless a subclass says otherwise)."""
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class PlanError(MsheetsError):
@@ -21,3 +30,6 @@ class RefusedError(MsheetsError):
     """msheets will not write, to keep the user's file safe: exit 1."""
 
     exit_code = 1
+
+
+INTERNAL_ERROR_EXIT = 3  # a bug in msheets, not a problem with the user's file

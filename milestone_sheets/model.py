@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# Units that make a metric a percentage (its values read on one scale, as fractions)
+PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pourcent", "pourcentage", "pct"})
 
 
 @dataclass
@@ -79,6 +81,11 @@ class Metric:
     current: float | None = None  # the Current cell
     owner: str | None = None
     notes: str | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        """Unit "%": baseline, target, current and readings are fractions (0.02 = 2%)."""
+        return self.unit is not None and self.unit.strip().casefold() in PERCENT_UNITS
 
 
 @dataclass
@@ -160,6 +167,7 @@ class Plan:
     team: list[TeamMember] = field(default_factory=list)
     baseline: dict[str, BaselineEntry] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)  # History rows, by HISTORY_KEYS
+    refreshed_as_of: date | None = None  # the as-of date of the last refresh (Summary sheet)
     issues: list[Issue] = field(default_factory=list)
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
     sheet_titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title

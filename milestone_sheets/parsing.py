@@ -12,7 +12,9 @@ import calendar
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
+
+from . import schema
 
 
 class Parsed(NamedTuple):
@@ -185,11 +187,11 @@ def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
             return month_end(int(numbers[0]), month)
         return _make(default_year, month, int(numbers[0]))
     if len(numbers) == 2:
-        d, y = (numbers[0], numbers[1]) if len(numbers[1]) == 4 or len(numbers[0]) <= 2 else (
-            numbers[1], numbers[0])
-        if len(d) > 2:
+        day, year = (numbers[0], numbers[1]) if len(numbers[1]) == 4 or len(numbers[0]) <= 2 \
+            else (numbers[1], numbers[0])
+        if len(day) > 2:
             return None
-        return _make(_year(y), month, int(d))
+        return _make(_year(year), month, int(day))
     if not numbers:
         return month_end(default_year, month)
     return None
@@ -201,7 +203,7 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None)
     if kind is date:
         return Parsed(raw)
     if kind is datetime:
-        return Parsed(raw.date())  # type: ignore[union-attr]
+        return Parsed(cast(datetime, raw).date())
     if is_blank(raw):
         return BLANK
     if isinstance(raw, datetime):
@@ -362,6 +364,7 @@ def parse_percent(raw: object) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(error="is TRUE/FALSE, not a percentage")
     interpreted = False
+    frac: float | None
     if isinstance(raw, (int, float)):
         n = float(raw)
         if not math.isfinite(n):
@@ -396,6 +399,34 @@ def parse_choice(raw: object, lookup: Any, what: str) -> Parsed:
     if value is None:
         return Parsed(error=f"unknown {what} {text!r}")
     return Parsed(value)
+
+
+def parse_status(raw: object) -> Parsed:
+    """A Status: a dropdown value (English or French) to its English name, silently; a word
+    other trackers use ("Blocked", "WIP", "Closed") to the status it stands for, interpreted
+    (the reader says what it was read as); any other word is an error."""
+    text = clean_text(raw)
+    if text is None:
+        return BLANK
+    value = schema.CHOICES["status"].lookup(text)
+    if value is not None:
+        return Parsed(value)
+    value = schema.status_synonym(text)
+    if value is not None:
+        return Parsed(value, interpreted=True)
+    return Parsed(error=f"unknown Status {text!r}")
+
+
+def percent_metric_value(raw: object, value: float | None) -> float | None:
+    """A value of a metric whose Unit is %, as a fraction. `value` is the cell read as a
+    number: above 1 (or below -1) it is percent points (1.1 = 1.1% = 0.011); at most 1 it is
+    a fraction already, like a %-formatted cell (2% is stored as 0.02) or text with a %
+    sign ("2.5%" was read as 0.025)."""
+    if value is None or abs(value) <= 1:
+        return value
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return value
+    return value / 100
 
 
 def parse_ids(raw: object) -> list[str]:

@@ -44,9 +44,12 @@ from .parsing import (
     parse_money,
     parse_number,
     parse_percent,
+    parse_status,
+    percent_metric_value,
 )
 
 HEADER_SCAN_ROWS = 10
+SCALE_FACTOR = 50  # a % metric's value this many times off its Target: typed on another scale
 ID_PATTERN = re.compile(r"^M-(\d+)$", re.IGNORECASE)
 
 
@@ -110,10 +113,11 @@ class Workbook:
                             "Re-save it as .xlsx in Excel or LibreOffice.") from None
         self.titles: list[str] = list(self._wb.sheet_names)
 
-    def grid(self, title: str) -> Grid:
+    def grid(self, title: str, nrows: int | None = None) -> Grid:
+        """The sheet's cells (its first `nrows` used rows only, when given)."""
         try:
             sheet = self._wb.get_sheet_by_name(title)
-            rows = sheet.to_python(skip_empty_area=True)
+            rows = sheet.to_python(skip_empty_area=True, nrows=nrows)
             start = sheet.start or (0, 0)
         except Exception as exc:
             raise PlanError(f"{self.path.name}: sheet {title!r} cannot be read ({exc}). "
@@ -207,11 +211,11 @@ class SheetReader:
         by_ref = {col_letter(c): k for k, c in self.columns.items()}
         for ref in sorted(grid.no_value):
             letters = ref.rstrip("0123456789")
-            key, number = by_ref.get(letters), int(ref[len(letters):])
-            if key is not None and number in numbers:
+            at, number = by_ref.get(letters), int(ref[len(letters):])
+            if at is not None and number in numbers:
                 keep.add(number - numbers.start)
-                self._issues.append((number, self.columns[key],
-                                     Issue("warning", self.title, ref, key, None, _NO_VALUE)))
+                self._issues.append((number, self.columns[at],
+                                     Issue("warning", self.title, ref, at, None, _NO_VALUE)))
         if len(keep) < len(rows):
             kept = sorted(keep)
             cells = {k: [v[i] for i in kept] for k, v in cells.items()}
@@ -228,6 +232,7 @@ class SheetReader:
         for kind, choices in schema.CHOICES.items():
             self._parsers[kind] = partial(parse_choice, lookup=choices.lookup,
                                           what=kind.capitalize())
+        self._parsers["status"] = parse_status  # with the synonyms of other trackers
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -304,11 +309,15 @@ class SheetReader:
         return [parse_ids(raw) for raw in self._column(key)]
 
     def choices(self, key: str, kind: str) -> list[str | None]:
-        """Dropdown values (schema.CHOICES[kind]) in English; unknown ones are errors."""
+        """Dropdown values (schema.CHOICES[kind]) in English; unknown ones are errors, and a
+        synonym ("Blocked" for On hold) is an info saying what it was read as."""
         out, noted = self.parsed(kind, key)
         for i, p in enumerate(out if noted else ()):
             if p.error:
                 self.issue("error", key, i, p.error + "; pick a value from the dropdown")
+            elif p.interpreted:
+                self.issue("info", key, i, f"read {clean_text(self.raw(key, i))!r} as "
+                           f"{p.value}")
         return list(map(_VALUE, out))
 
 
@@ -359,6 +368,8 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
     issues: list[Issue] = []
     grids = {k: book.grid(t) for k, t in titles.items()
              if k in schema.INPUT_SHEETS or k in ("baseline", "history")}
+    if "summary" in titles:
+        grids["summary"] = book.grid(titles["summary"], nrows=HEADER_SCAN_ROWS)
     layouts: dict[str, SheetLayout] = {}
     for key in schema.INPUT_SHEETS:
         if key not in grids:
@@ -395,13 +406,14 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
     if "metrics" in grids:
         plan.metrics = _read_metrics(grids["metrics"], layouts["metrics"], issues, settings, year)
     if "metric_log" in grids:
-        plan.readings = _read_log(grids["metric_log"], layouts["metric_log"], issues,
-                                  settings, year, plan.metrics)
+        plan.readings = _read_log(grids["metric_log"], layouts["metric_log"], plan, year)
     plan.milestones = _read_milestones(grids["milestones"], layouts["milestones"], plan, year)
     if "baseline" in grids:
         plan.baseline = _read_baseline(grids["baseline"])
     if "history" in grids:
         plan.history = _read_history(grids["history"])
+    if "summary" in grids:
+        plan.refreshed_as_of = _read_refreshed_as_of(grids["summary"])
     return plan
 
 
@@ -509,6 +521,11 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
             s.issue("error", "metric", i, "row has data but no Metric name")
             continue
         m = Metric(s.rows[i], name, *fields)
+        if m.is_percent:
+            m.target = percent_metric_value(s.raw("target", i), m.target)
+            target_ref = s.ref("target", i)
+            m.baseline = _percent_value(s, "baseline", i, m.baseline, m, target_ref)
+            m.current = _percent_value(s, "current", i, m.current, m, target_ref)
         if m.baseline is not None and m.target is not None and (
             (m.direction == "Increase" and m.target < m.baseline)
             or (m.direction == "Decrease" and m.target > m.baseline)
@@ -520,31 +537,60 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
     return metrics
 
 
-def _read_log(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
-              year: int, metrics: list[Metric]) -> list[Reading]:
-    s = _sheet(grid, layout, "metric_log", settings, year)
-    known = {schema.normalize(m.name): m.name for m in metrics}
+def _read_log(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Reading]:
+    s = _sheet(grid, layout, "metric_log", plan.settings, year)
+    known = {schema.normalize(m.name): m for m in plan.metrics}
     readings: list[Reading] = []
     for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
                                                 s.numbers("value"), strict=True)):
         if when is None and s.raw("date", i) is None:
             s.issue("error", "date", i, "reading without a Date")
+        metric = known.get(schema.normalize(name)) if name else None
         if not name:
             s.issue("error", "metric", i, "reading without a Metric name")
-        elif schema.normalize(name) not in known:
+        elif metric is None:
             s.issue("warning", "metric", i, f"{name!r} is not in the Metrics sheet")
+        elif metric.is_percent:
+            value = _percent_value(s, "value", i, value, metric, _target_ref(plan, metric))
         if when is not None and name and value is not None:
-            readings.append(Reading(s.rows[i], when, known.get(schema.normalize(name), name),
-                                    value))
-    issues += s.issues_in_order()
+            readings.append(Reading(s.rows[i], when, metric.name if metric else name, value))
+    plan.issues += s.issues_in_order()
     return readings
+
+
+def _percent_value(s: SheetReader, key: str, i: int, value: float | None, metric: Metric,
+                   target_ref: str) -> float | None:
+    """A value of a % metric as a fraction (parsing.percent_metric_value), with a warning
+    when it is more than SCALE_FACTOR times off the metric's Target: one of them was typed
+    on the other scale (0.5 for 0.5%, say)."""
+    value = percent_metric_value(s.raw(key, i), value)
+    target = metric.target
+    if value and target and max(abs(value / target), abs(target / value)) > SCALE_FACTOR:
+        side = (f"more than {SCALE_FACTOR} times" if abs(value) > abs(target)
+                else f"less than 1/{SCALE_FACTOR} of")
+        s.issue("warning", key, i, f"{_as_percent(value)} is {side} the Target of "
+                f"{metric.name!r} ({_as_percent(target)}, {target_ref}): was one of them typed "
+                "on the other scale? With Unit %, a number above 1 is percent points "
+                "(1.1 = 1.1%); a number up to 1, or a % cell, is a fraction (0.5 = 50%)")
+    return value
+
+
+def _as_percent(fraction: float) -> str:
+    return f"{fraction * 100:.4g}%"
+
+
+def _target_ref(plan: Plan, metric: Metric) -> str:
+    """Where a metric's Target is, as Sheet!A1."""
+    layout = plan.layouts["metrics"]
+    col = layout.columns.get("target")
+    return f"{layout.title}!{cell_ref(col, metric.row)}" if col else layout.title
 
 
 def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Milestone]:
     settings = plan.settings
     s = _sheet(grid, layout, "milestones", settings, year)
     team = {schema.normalize(t.name): t.name for t in plan.team}
-    metrics = {schema.normalize(m.name): m.name for m in plan.metrics}
+    metrics = {schema.normalize(m.name): m for m in plan.metrics}
     ids, names = s.texts("id"), s.texts("milestone")
     phases, strategies, tactics = s.texts("phase"), s.texts("strategy"), s.texts("tactic")
     types, statuses = s.choices("type", "type"), s.choices("status", "status")
@@ -564,8 +610,9 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
             name = ""
         m = Milestone(s.rows[i], ids[i] or "", name, phases[i], strategies[i], tactics[i],
                       types[i] or "Implementation", None, False, starts[i], dues[i],
-                      status=statuses[i] or "Not started", completed=completed[i],
-                      deliverable=deliverables[i], notes=notes[i], depends_on=depends_on[i])
+                      status=statuses[i] or _blank_status(s, i, pcts[i], completed[i]),
+                      completed=completed[i], deliverable=deliverables[i], notes=notes[i],
+                      depends_on=depends_on[i])
         owner = owners[i]
         if owner is None:
             s.issue("warning", "owner", i, "no owner: pick a name from the Team sheet",
@@ -600,9 +647,13 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
             m.effort = None
         m.pct = pcts[i]
         metric = metric_names[i]
+        known_metric = metrics.get(schema.normalize(metric)) if metric else None
         if metric:
-            m.metric = metrics.get(schema.normalize(metric), metric)
+            m.metric = known_metric.name if known_metric else metric
         m.target_value = target_values[i]
+        if known_metric is not None and known_metric.is_percent:
+            m.target_value = _percent_value(s, "target_value", i, m.target_value, known_metric,
+                                            _target_ref(plan, known_metric))
         if m.type == "Metric target":
             if not metric:
                 s.issue("warning", "metric", i, "Metric target milestone without a Metric",
@@ -621,6 +672,22 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
     _check_ids(out, s)
     plan.issues += s.issues_in_order()
     return out
+
+
+def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | None) -> str:
+    """The status of a row whose Status is blank (or unreadable, hence treated as blank):
+    Done when % Complete is 100% or Completed holds a date (an info says so), else Not
+    started."""
+    if pct is not None and pct >= 1:
+        reason = "% Complete is 100%"
+    elif completed is not None:
+        reason = f"Completed holds a date ({completed.isoformat()})"
+    else:
+        return "Not started"
+    blank = s.raw("status", i) is None
+    s.issue("info", "status", i, f"{'blank ' if blank else ''}Status read as Done: {reason}",
+            value="" if blank else None)
+    return "Done"
 
 
 def _per_month_budget(s: SheetReader, i: int, m: Milestone, default_duration: int) -> None:
@@ -755,6 +822,18 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
             mid, _date_at(grid, row, due_col), budget, _date_at(grid, row, rec_col),
             clean_text(grid.value(row, name_col)) if name_col else None)
     return out
+
+
+def _read_refreshed_as_of(grid: Grid) -> date | None:
+    """The as-of date of the last refresh: the date right of the "As of" label (fr "Au")
+    in the first rows of the Summary sheet (msheets writes them in A2 and B2)."""
+    labels = schema.WORDS["as_of"].match_keys()
+    for row in range(grid.row0 + 1, min(grid.last_row, HEADER_SCAN_ROWS) + 1):
+        for col in range(grid.col0 + 1, grid.last_col + 1):
+            v = grid.value(row, col)
+            if isinstance(v, str) and schema.normalize(v) in labels:
+                return parse_date(grid.value(row, col + 1), "YMD").value
+    return None
 
 
 def _date_at(grid: Grid, row: int, col: int | None) -> date | None:

@@ -394,12 +394,13 @@ def _workload(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> list[
             continue
         grid = hours[key]
         first = max(st.start, as_of) if st.start else as_of
-        days = workdays(first, m.due) if m.due else 0
-        if days == 0:
+        due = m.due
+        days = workdays(first, due) if due else 0
+        if due is None or days == 0:
             grid[0] += remaining
             continue
         per_day = remaining / days
-        lo, hi = max(first, week0), min(m.due, horizon_end)  # type: ignore[type-var]
+        lo, hi = max(first, week0), min(due, horizon_end)
         w = monday(lo)
         while w <= hi:
             i = (w - week0).days // 7
@@ -460,9 +461,9 @@ def _review(plan: Plan, statuses: list[MilestoneStatus], metrics: list[MetricSta
     rule = parse_review(setting)
     if rule is None:
         return ReviewStatus(setting, None, None, [], [], [])
-    anchor = min((st.start or st.milestone.due for st in statuses
-                  if st.start or st.milestone.due), default=as_of)
-    upcoming = review_dates(rule, as_of, 6, min(anchor, as_of))  # type: ignore[type-var]
+    anchor = min((d for st in statuses if (d := st.start or st.milestone.due) is not None),
+                 default=as_of)
+    upcoming = review_dates(rule, as_of, 6, min(anchor, as_of))
     nxt, following = upcoming[0], upcoming[1]
     agenda = [st for st in statuses
               if st.health in ("Overdue", "At risk")

@@ -10,6 +10,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 LANGUAGES = ("en", "fr")
 
@@ -314,7 +315,7 @@ CHOICES = {
     ),
     "status": Choices(
         (
-            Label("Not started", "Non commencé", ("Not begun",)),
+            Label("Not started", "Non commencé"),  # "Not begun" is a synonym (with an info)
             Label("In progress", "En cours"),
             Label("Done", "Terminé"),
             Label("On hold", "En pause"),
@@ -520,6 +521,9 @@ WORDS: dict[str, Label] = {
         ("hours", "Hours", "Heures"),
         ("load", "Load", "Charge"),
         ("severity", "Severity", "Gravité"),
+        ("error", "error", "erreur"),
+        ("warning", "warning", "avertissement"),
+        ("info", "info", "info"),
         ("sheet", "Sheet", "Feuille"),
         ("cell", "Cell", "Cellule"),
         ("field", "Field", "Champ"),
@@ -546,12 +550,104 @@ WORDS: dict[str, Label] = {
         ("trend", "Progress and spend", "Avancement et dépenses"),
         ("start", "Start", "Début"),
         ("slip", "Slip (days)", "Glissement (jours)"),
+        # managed sheets (refresh)
+        ("total", "Total", "Total"),
+        ("yes", "yes", "oui"),
+        ("due_month", "Due month", "Mois d'échéance"),
+        ("page", "Page", "Page"),
+        ("timeline_shown", "the first {shown} of {total} milestones",
+         "les {shown} premiers jalons sur {total}"),
+        ("more_rows", "… and {n} more: filter the {column} column of the {sheet} sheet",
+         "… et {n} autres : filtrez la colonne {column} de la feuille {sheet}"),
+        # msheets new: the workbook's own words, and what the command prints
+        ("description", "Description", "Description"),
+        # print footer: file name, sheet name, page number (Excel header/footer codes)
+        ("footer", "&L&F&C&A&RPage &P of &N", "&L&F&C&A&RPage &P sur &N"),
+        ("pick_from_list", "Pick a value from the list.", "Choisissez une valeur dans la liste."),
+        ("not_in_list", "This value is not in the list. Keep it anyway?",
+         "Cette valeur n'est pas dans la liste. La garder ?"),
+        ("type_a_date", "Type a date, like 30 Sep 2026. msheets also reads text such as "
+         "'end of Q3' or 'Q3 2026' (the last day of the quarter).",
+         "Saisissez une date, par exemple 30/09/2026. msheets lit aussi un texte comme "
+         "« T3 2026 » (le dernier jour du trimestre)."),
+        ("type_a_number", "Type a positive number ('1,000/month' is fine for a budget).",
+         "Saisissez un nombre positif (« 1 000/mois » est accepté pour un budget)."),
+        ("type_a_percent", "From 0 to 100: 25 and 25% both mean a quarter done.",
+         "De 0 à 100 : 25 et 25 % veulent dire un quart fait."),
+        ("new_written", "Wrote {path} ({template}, {lang}). Open it, fill the {sheet} sheet, "
+         "then run `msheets refresh {name}`.",
+         "{path} écrit ({template}, {lang}). Ouvrez-le, remplissez la feuille {sheet}, puis "
+         "lancez `msheets refresh {name}`."),
+        ("new_exists", "{path} already exists; use --force to overwrite it (or choose another "
+         "name)", "{path} existe déjà ; ajoutez --force pour le remplacer (ou choisissez un "
+         "autre nom)"),
+        ("new_is_folder", "{path} is a folder; give the path of an .xlsx file",
+         "{path} est un dossier ; donnez le chemin d'un fichier .xlsx"),
+        ("new_not_xlsx", "{name}: the plan must be an .xlsx file (Excel workbook)",
+         "{name} : le plan doit être un fichier .xlsx (classeur Excel)"),
+        ("unknown_template", "unknown template {name!r}; choose one of: {names} (see "
+         "`msheets templates`)", "modèle {name!r} inconnu ; choisissez parmi : {names} (voir "
+         "`msheets templates`)"),
+        # reports (text, markdown, HTML) and the calendar, in the plan's language
+        ("r_as_of", "{plan} - as of {date}", "{plan} - au {date}"),
+        ("r_as_of_line", "As of {date}", "Au {date}"),
+        ("r_milestones_line", "{n} ({done} done, {overdue} overdue, {at_risk} at risk, "
+         "{due_soon} due soon)", "{n} ({done} terminés, {overdue} en retard, {at_risk} à "
+         "risque, {due_soon} à échéance proche)"),
+        ("r_budget_line", "{planned} planned, {actual} spent, variance {variance}",
+         "{planned} prévus, {actual} dépensés, écart {variance}"),
+        ("r_ev_line", "{ev} (PV {pv}), CPI {cpi}, SPI {spi}",
+         "{ev} (VP {pv}), IPC {cpi}, IPD {spi}"),
+        ("r_complete", "Complete", "Achevé"),
+        ("r_next_review", "Next review", "Prochaine revue"),
+        ("r_none_scheduled", "none scheduled", "aucune prévue"),
+        ("r_needs_attention", "Needs attention", "À surveiller"),
+        ("r_peak_week", "Peak week", "Semaine de pointe"),
+        ("r_metric", "Metric", "Métrique"),
+        ("r_agenda_of", "Agenda of the plan review on {date}",
+         "Ordre du jour de la revue du plan du {date}"),
+        ("r_item", "Item", "Point"),
+        ("r_metric_item", "Metric: {name}", "Métrique : {name}"),
+        ("r_problems", "{errors} error(s), {warnings} warning(s): run `msheets check` for the "
+         "cells.", "{errors} erreur(s), {warnings} avertissement(s) : lancez `msheets check` "
+         "pour les cellules."),
+        ("r_errors_in_workbook", "{n} error(s) in the workbook", "{n} erreur(s) dans le classeur"),
+        ("r_budget_by_phase", "Budget by phase", "Budget par phase"),
+        ("r_budget_legend", "Blue: planned; green: spent (red when over plan).",
+         "Bleu : prévu ; vert : dépensé (rouge au-delà du prévu)."),
+        ("r_timeline", "Timeline", "Chronologie"),
+        ("r_timeline_legend", "Dashed red: today; purple: plan reviews.",
+         "Tirets rouges : aujourd'hui ; violet : revues du plan."),
+        ("r_no_scheduled", "No scheduled milestones.", "Aucun jalon planifié."),
+        ("r_overdue_at_risk", "Overdue and at risk", "En retard et à risque"),
+        ("r_nothing_overdue", "Nothing overdue or at risk.", "Rien en retard ni à risque."),
+        ("r_no_metrics", "No metrics.", "Aucune métrique."),
+        ("r_next_review_on", "Next plan review: {date}", "Prochaine revue du plan : {date}"),
+        ("r_nothing_on_agenda", "Nothing on the agenda.", "Rien à l'ordre du jour."),
+        ("r_made_from", "Made by msheets from {file}.", "Produit par msheets à partir de {file}."),
+        ("r_due_on", "due {date}", "échéance {date}"),
+        ("c_review", "Plan review: {plan}", "Revue du plan : {plan}"),
+        ("c_review_text", "{setting}. Agenda: what is overdue, at risk or due before the next "
+         "review, and metrics behind pace.", "{setting}. Ordre du jour : ce qui est en retard, "
+         "à risque ou dû avant la revue suivante, et les métriques en retard."),
     )
 }
 
 
 def word(key: str, lang: str) -> str:
     return WORDS[key](lang)
+
+
+MONTHS_SHORT = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc."),
+}
+
+
+def month_year(d: date, lang: str) -> str:
+    """'Sep 2026' ('sept. 2026' in French): a month that cannot be read as a day."""
+    return f"{MONTHS_SHORT['fr' if lang == 'fr' else 'en'][d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------- formats
@@ -561,13 +657,23 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "
 
 
 def money_format(currency: str) -> str:
-    """Excel number format for amounts in the plan currency."""
+    """Excel number format for amounts in the plan currency.
+
+    A symbol after the amount is written with its space inside the quotes (`#,##0" €"`):
+    LibreOffice in a French locale reads an unquoted space after `0` as its thousands
+    separator and saves `#,##0 "€"` as `#,##0,\\€`, which divides every amount by 1,000.
+    """
     cur = currency.upper()
     sym = CURRENCY_SYMBOLS.get(cur, cur)
     if cur in ("EUR", "CHF") or sym == cur:
-        return f'#,##0 "{sym}";-#,##0 "{sym}"'
+        return f'#,##0" {sym}";-#,##0" {sym}"'
     return f'"{sym}"#,##0;-"{sym}"#,##0'
 
 
 DATE_FORMAT = "d mmm yyyy"
 PERCENT_FORMAT = "0%"
+# % Complete as msheets reads it (contract section 3): a number up to 1 is a fraction, above 1
+# percent points. Typing 25 in Calc shows 25% (a `0%` cell would show 2500%), 0.25 or 25% too.
+COMPLETE_FORMAT = '[<=1]0%;0"%"'
+# A value of a metric whose Unit is "%", on the same scale: 0.012 and 1.2 both show 1.2%.
+METRIC_PERCENT_FORMAT = '[<=1]0.0%;0.0"%"'

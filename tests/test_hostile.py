@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zipfile
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from helpers import fill_plan
-from hostile_corpus import MAKERS
+from hostile_corpus import MAKERS, OLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -23,10 +24,11 @@ from milestone_sheets.cli import cli
 EXPECTED = {
     "zip_bomb": "zip bomb", "billion_laughs": "DTD", "external_entity": "DTD",
     "huge_dimension": "claims", "far_cell": "cells out to", "many_parts": "parts",
-    "encrypted": "password", "legacy_xls": ".xls", "ods": "OpenDocument", "macros": "macros",
+    "encrypted": "password", "legacy_xls": ".xls", "ods": "OpenDocument",
     "random_bytes": "not an xlsx", "not_a_workbook_zip": "not an xlsx", "empty": "empty",
-    "truncated": "", "pdf": "not an xlsx", "folder": "folder",
-}
+    "truncated": "truncated.xlsx: is not an xlsx workbook", "pdf": "not an xlsx",
+    "folder": "folder",
+}  # macro workbooks (the corpus's "macros") are read: test_macro_and_template_workbooks
 
 
 def digest(path: Path) -> str:
@@ -61,6 +63,83 @@ def test_hostile_file(corpus, tmp_path, case, command):
     assert not path.with_name(path.name + ".bak").exists()
 
 
+def test_every_hostile_case_is_tested():
+    assert set(EXPECTED) | {"macros"} == set(MAKERS)
+
+
+def _plan(path: Path) -> Path:
+    return fill_plan(path, team=[{"owner": "Ana"}], milestones=[
+        {"milestone": "A", "owner": "Ana", "due": date(2026, 12, 1)},
+        {"milestone": "B", "owner": "Ana", "due": date(2026, 11, 10)}])
+
+
+def _repack(src: Path, dst: Path, edit=lambda name, data: data, extra=None) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, edit(name, zin.read(name)))
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return dst
+
+
+def _read_commands(path: Path, tmp_path: Path) -> None:
+    """check, report and calendar read the plan: two milestones, one overdue."""
+    runner = CliRunner()
+    as_of = ["--as-of", "2026-11-23"]
+    res = runner.invoke(cli, ["check", str(path), *as_of])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["report", str(path), "--format", "json", *as_of])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [m["health"] for m in doc["milestones"]] == ["At risk", "Overdue"]
+    ics = tmp_path / f"{path.stem}.ics"
+    res = runner.invoke(cli, ["calendar", str(path), "-o", str(ics), *as_of])
+    assert res.exit_code == 0, res.output
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") >= 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".xltx", ".xltm"])
+def test_macro_and_template_workbooks(tmp_path, suffix):
+    """Contract v2: .xlsm, .xltx and .xltm are read (macros are never run)."""
+    plan = _plan(tmp_path / "p.xlsx")
+    extra = {"xl/vbaProject.bin": OLE} if suffix in (".xlsm", ".xltm") else None
+    path = _repack(plan, tmp_path / f"plan{suffix}", extra=extra)
+    _read_commands(path, tmp_path)
+
+
+def test_macro_corpus_file_is_read_not_refused(corpus):
+    """The hostile corpus's macro workbook (a blank plan with vbaProject.bin): read."""
+    res = CliRunner().invoke(cli, ["check", str(corpus["macros"])])
+    assert res.exit_code == 0, res.output
+
+
+STRICT = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+           b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+
+
+def _strict(name: str, data: bytes) -> bytes:
+    if name.endswith((".xml", ".rels")):
+        for transitional, strict in STRICT:
+            data = data.replace(transitional, strict)
+    return data
+
+
+def test_strict_open_xml_is_read(tmp_path):
+    """A Strict Open XML workbook (Excel's "Strict Open XML Spreadsheet"): read as before."""
+    path = _repack(_plan(tmp_path / "p.xlsx"), tmp_path / "strict.xlsx", _strict)
+    with zipfile.ZipFile(path) as z:
+        assert b"purl.oclc.org" in z.read("xl/workbook.xml")
+    _read_commands(path, tmp_path)
+    before = digest(path)
+    res = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", "2026-11-23"])
+    if res.exit_code != 0:  # refused, never a crash: one line, the file as it was
+        assert res.exit_code in (1, 2), res.output
+        assert res.output.startswith("Error: ") and len(res.output.splitlines()) == 1
+        assert digest(path) == before
+
+
 def test_unreadable_file(tmp_path, monkeypatch):
     path = fill_plan(tmp_path / "p.xlsx", milestones=[{"milestone": "A", "owner": "x",
                                                        "due": date(2026, 12, 1)}])
@@ -91,7 +170,7 @@ def _run_everything(tmp_path: Path, names: list[str]):
     ics = tmp_path / "r.ics"
     assert runner.invoke(cli, ["calendar", str(path), "-o", str(ics), *as_of]).exit_code == 0
     doc = json.loads(runner.invoke(cli, ["report", str(path), "--format", "json",
-                                         *as_of]).output)
+                                         *as_of]).stdout)
     portfolio = tmp_path / "port.xlsx"
     assert runner.invoke(cli, ["rollup", str(path), "-o", str(portfolio),
                                *as_of]).exit_code == 0

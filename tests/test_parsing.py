@@ -15,6 +15,8 @@ from milestone_sheets.parsing import (
     parse_money,
     parse_number,
     parse_percent,
+    parse_status,
+    percent_metric_value,
 )
 
 DATES = [
@@ -148,6 +150,79 @@ def test_numbers():
     assert parse_number("2.5%").value == pytest.approx(0.025)
     assert parse_number("3k").value == 3000
     assert parse_number("many").error
+
+
+# The dropdown's names, en and fr, read silently (case-, space- and accent-insensitively)
+CANONICAL_STATUSES = [("Not started", "Not started"), ("non commence", "Not started"),
+                      ("IN PROGRESS", "In progress"), ("En cours", "In progress"),
+                      ("done", "Done"), ("Terminé", "Done"), ("On hold", "On hold"),
+                      ("en pause", "On hold"), ("Cancelled", "Cancelled"),
+                      ("Annulé", "Cancelled"), ("Canceled", "Cancelled")]
+# Contract section 3: the synonyms, read with an info naming the status
+SYNONYMS = {
+    "On hold": ["Blocked", "Paused", "Waiting", "Deferred"],
+    "Not started": ["Backlog", "To do", "Planned", "Scheduled", "Draft", "Not begun"],
+    "In progress": ["Started", "WIP", "Ongoing", "In review", "Ready for review"],
+    "Done": ["Complete", "Completed", "Closed", "Resolved", "Finished", "Delivered"],
+    "Cancelled": ["Dropped", "Won't do", "Abandoned"],
+}
+
+
+@pytest.mark.parametrize(("raw", "expected"), CANONICAL_STATUSES)
+def test_status_names(raw, expected):
+    assert parse_status(raw) == (expected, None, False, False)
+
+
+@pytest.mark.parametrize(("raw", "expected"),
+                         [(w, status) for status, words in SYNONYMS.items() for w in words]
+                         + [("wip", "In progress"), ("  won't   DO ", "Cancelled"),
+                            ("Bloqué", "On hold"), ("fait", "Done")])
+def test_status_synonyms(raw, expected):
+    p = parse_status(raw)
+    assert (p.value, p.error, p.interpreted) == (expected, None, True)
+
+
+@pytest.mark.parametrize("raw", ["Finished-ish", "Maybe", "42", True])
+def test_unknown_status(raw):
+    p = parse_status(raw)
+    assert p.value is None and p.error == f"unknown Status {str(raw)!r}"
+
+
+def test_blank_status():
+    assert parse_status("  ") == parse_status(None) == (None, None, False, False)
+
+
+PERCENT_METRIC = [
+    # (raw cell, the cell read as a number, expected fraction)
+    (1.1, 1.1, 0.011),  # percent points
+    ("1.1", 1.1, 0.011),
+    (50, 50.0, 0.5),
+    (-5, -5.0, -0.05),
+    (0.02, 0.02, 0.02),  # a fraction: a %-formatted cell holding 2%
+    (1, 1.0, 1.0),
+    (0, 0.0, 0.0),
+    ("2.5%", 0.025, 0.025),  # text with a % sign: read as a fraction already
+    ("150 %", 1.5, 1.5),
+    (None, None, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "number", "expected"), PERCENT_METRIC)
+def test_percent_metric_values(raw, number, expected):
+    value = percent_metric_value(raw, number)
+    assert value == pytest.approx(expected) if expected is not None else value is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_percent_metric_scale_is_one_scale(x):
+    """Typed as percent points (above 1) or as a fraction (up to 1), the result is x% or x."""
+    value = percent_metric_value(x, x)
+    if abs(x) > 1:
+        assert value == pytest.approx(x / 100)
+        assert percent_metric_value(f"{x}%", x / 100) == pytest.approx(x / 100)
+    else:
+        assert value == x
 
 
 def test_ids_and_months():

@@ -51,6 +51,12 @@ CASES = [
     ("text date info", ok(due="Sep 30, 2026"), "info", "I2", "as 2026-09-30"),
     ("per-month info", ok(budget="1,000/month", start=date(2026, 11, 1)), "info", "J2",
      "2 month(s) = 2,000.00"),
+    ("status synonym info", ok(status="Blocked"), "info", "N2", "read 'Blocked' as On hold"),
+    ("french status synonym", ok(status="en attente"), "info", "N2", "as On hold"),
+    ("blank status done by pct", ok(pct=1), "info", "N2",
+     "blank Status read as Done: % Complete is 100%"),
+    ("blank status done by completed", ok(completed=date(2026, 11, 2)), "info", "N2",
+     "blank Status read as Done: Completed holds a date (2026-11-02)"),
 ]
 
 
@@ -63,6 +69,34 @@ def test_issue_at_cell(tmp_path, what, row, severity, cell, text):
     issue = found[(severity, cell)]
     assert text in issue.message
     assert issue.sheet == "Milestones"
+
+
+@pytest.mark.parametrize(("row", "status", "info"), [
+    (ok(status="WIP"), "In progress", True), (ok(status="won't do"), "Cancelled", True),
+    (ok(status="Not begun"), "Not started", True), (ok(status="En cours"), "In progress", False),
+    (ok(pct=1), "Done", True), (ok(pct="100%"), "Done", True),
+    (ok(completed=date(2026, 11, 2)), "Done", True),
+    (ok(pct=0.99), "Not started", False), (ok(), "Not started", False),
+    (ok(status="In progress", pct=1), "In progress", False),  # a status typed is kept
+    (ok(status="Finished-ish", pct=1), "Done", True),  # unreadable: treated as blank
+])
+def test_statuses_read(tmp_path, row, status, info):
+    path = fill_plan(tmp_path / "p.xlsx", milestones=[row], team=TEAM)
+    plan, found = issues_of(path)
+    assert plan.milestones[0].status == status
+    assert (("info", "N2") in found) == info
+    if info:
+        assert status in found[("info", "N2")].message
+
+
+def test_canonical_statuses_need_no_word(tmp_path):
+    rows = [ok(str(i), status=s) for i, s in enumerate(
+        ["Not started", "in progress", "DONE", "On hold", "Cancelled", "Terminé", "annule"])]
+    rows[2]["completed"] = rows[5]["completed"] = date(2026, 11, 2)
+    plan = load_plan(fill_plan(tmp_path / "p.xlsx", milestones=rows, team=TEAM), as_of=AS_OF)
+    assert [m.status for m in plan.milestones] == [
+        "Not started", "In progress", "Done", "On hold", "Cancelled", "Done", "Cancelled"]
+    assert not [i for i in plan.issues if i.field == "status"]
 
 
 def test_rows_with_errors_still_count(tmp_path):
@@ -208,3 +242,75 @@ def test_dependency_cycles_are_the_strongly_connected_groups(deps):
     expected = {g for g in expected if len(g) > 1}
     found = {frozenset(m.row - 2 for m in c) for c in _cycles(ms, by_id)}
     assert found == expected
+
+
+# Metrics columns: A Metric, B Unit, C Direction, D Baseline, E Baseline date, F Target,
+# G Target date, H Current. Metric log: A Date, B Metric, C Value.
+def test_percent_metrics_read_on_one_scale(tmp_path):
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, metrics=[
+        {"metric": "CTR", "unit": "%", "baseline": 1.1, "target": 0.02, "current": "2.5%"},
+        {"metric": "Visits", "unit": "visits", "baseline": 1.1, "target": 50, "current": 3},
+    ], log=[{"date": date(2026, 11, 2), "metric": "ctr", "value": 1.5},
+            {"date": date(2026, 11, 3), "metric": "CTR", "value": 0.018},
+            {"date": date(2026, 11, 3), "metric": "Visits", "value": 40}],
+        milestones=[ok(type="Metric target", metric="CTR", target_value=3),
+                    ok(type="Metric target", metric="Visits", target_value=45)])
+    plan = load_plan(path, as_of=AS_OF)
+    ctr, visits = plan.metrics
+    assert (ctr.baseline, ctr.target, ctr.current) == pytest.approx((0.011, 0.02, 0.025))
+    assert (visits.baseline, visits.target, visits.current) == (1.1, 50, 3)
+    assert [r.value for r in plan.readings] == pytest.approx([0.015, 0.018, 40])
+    assert [m.target_value for m in plan.milestones] == pytest.approx([0.03, 45])
+    assert not [i for i in plan.issues if i.severity == "warning"]
+
+
+@pytest.mark.parametrize(("unit", "warned"), [("%", True), (" % ", True), ("visits", False),
+                                              (None, False)])
+def test_percent_metric_far_from_target_is_warned(tmp_path, unit, warned):
+    """Target typed as 0.5% (0.005), Current as 0.4 meaning 0.4% (read as 40%): 80 times."""
+    path = fill_plan(tmp_path / "p.xlsx", team=TEAM, metrics=[
+        {"metric": "Conv", "unit": unit, "baseline": 0.003, "target": "0.5%", "current": 0.4}],
+        log=[{"date": date(2026, 11, 2), "metric": "Conv", "value": 0.45},
+             {"date": date(2026, 11, 3), "metric": "Conv", "value": 0.0045}],
+        milestones=[ok(type="Metric target", metric="Conv", target_value=0.00005)])
+    _, found = issues_of(path)
+    warnings = {(i.sheet, i.cell): i.message for i in found.values()
+                if i.severity == "warning"}
+    if not warned:
+        assert warnings == {}
+        return
+    assert set(warnings) == {("Metrics", "H2"), ("Metric log", "C2"), ("Milestones", "S2")}
+    assert warnings[("Metrics", "H2")].startswith(
+        "40% is more than 50 times the Target of 'Conv' (0.5%, F2)")
+    assert "(0.5%, Metrics!F2)" in warnings[("Metric log", "C2")]
+    assert warnings[("Milestones", "S2")].startswith("0.005% is less than 1/50 of the Target")
+
+
+def _summary(path, title="Summary", rows=(("Plan", "p"), ("As of", date(2026, 11, 30)))):
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet(title)
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("lang", "title", "rows", "expected"), [
+    ("en", "Summary", [["Plan", "p"], ["As of", date(2026, 11, 30)]], date(2026, 11, 30)),
+    ("fr", "Synthèse", [["Plan", "p"], ["Au", date(2026, 11, 30)]], date(2026, 11, 30)),
+    ("en", "Summary", [[None], [None, None, "as of:", "2026-11-30"]], date(2026, 11, 30)),
+    ("en", "Summary", [["Plan", "p"], ["As of", None]], None),
+    ("en", "Summary", [["Plan", "p"], ["Today", date(2026, 11, 30)]], None),
+    ("en", "Report", [["Plan", "p"], ["As of", date(2026, 11, 30)]], None),  # not the Summary
+])
+def test_refreshed_as_of_read_from_the_summary(tmp_path, lang, title, rows, expected):
+    path = _summary(fill_plan(tmp_path / "p.xlsx", team=TEAM, milestones=[ok()], lang=lang),
+                    title, rows)
+    plan = load_plan(path, as_of=AS_OF)
+    assert plan.refreshed_as_of == expected
+    assert plan.as_of == AS_OF
+
+
+def test_never_refreshed(tmp_path):
+    plan = load_plan(fill_plan(tmp_path / "p.xlsx", team=TEAM, milestones=[ok()]), as_of=AS_OF)
+    assert plan.refreshed_as_of is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from helpers import HAND_AS_OF, hand_plan
+from helpers import HAND_AS_OF, fill_plan, hand_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +118,24 @@ def test_review_and_agenda(status):
     assert [m.metric.name for m in r.agenda_metrics] == ["CPL"]
 
 
+def test_percent_metric_on_one_scale(tmp_path):
+    """Issue 16: Target typed 2% (0.02 in a % cell), Current typed 1.1 meaning 1.1%: not
+    Achieved, progress 10% of the way from 1% to 2%, and the milestone target not met."""
+    path = fill_plan(tmp_path / "p.xlsx", team=[{"owner": "Ana"}], metrics=[
+        {"metric": "CTR", "unit": "%", "direction": "Increase", "baseline": 0.01,
+         "target": 0.02, "current": 1.1}],
+        milestones=[{"milestone": "CTR 1.5%", "owner": "Ana", "type": "Metric target",
+                     "metric": "CTR", "target_value": 1.5, "due": date(2026, 12, 31)},
+                    {"milestone": "CTR 1%", "owner": "Ana", "type": "Metric target",
+                     "metric": "CTR", "target_value": "1%", "due": date(2026, 12, 31)}])
+    status = evaluate(load_plan(path, as_of=HAND_AS_OF), HAND_AS_OF)
+    ctr = status.metrics[0]
+    assert ctr.current == pytest.approx(0.011)
+    assert ctr.progress == pytest.approx(0.1)
+    assert ctr.status == "In progress"
+    assert [s.health for s in status.milestones] == ["On track", "Done"]
+
+
 @pytest.mark.parametrize(("setting", "as_of", "expected"), [
     ("Monthly, 2nd Friday", date(2026, 11, 13), date(2026, 11, 13)),
     ("Mensuelle, 2e vendredi", date(2026, 11, 14), date(2026, 12, 11)),
@@ -185,7 +203,13 @@ def test_invariants(plan, as_of):
     for w in status.workload:
         assert all(wl.hours >= 0 and (wl.load is None or wl.load >= 0) for wl in w.weeks)
     for s in status.milestones:
-        if s.milestone.status == "Done":
+        m = s.milestone
+        if m.status == "Done":
             assert s.health in ("Done", "Done late")
-        assert not (s.health in ("Done", "Done late") and s.health == "Overdue")
+        # Overdue exactly when an open milestone's Due has passed (no metric targets here)
+        assert (s.health == "Overdue") == (
+            m.status not in ("Done", "Cancelled", "On hold") and m.due is not None
+            and m.due < as_of)
+        if s.health == "Overdue":
+            assert s.slack is not None and s.slack < 0
     assert evaluate(plan, as_of) == status  # depends only on the plan and the as-of date
