@@ -19,10 +19,10 @@ from .styles import CellStyle
 @dataclass
 class PatchCell:
     """What goes into one managed cell: its value and msheets' style (None keeps the
-    cell's own format, as for a filled ID)."""
+    cell's own format, as for a filled ID; an int is a cell format index as it is)."""
 
     value: CellValue
-    style: CellStyle | None = None
+    style: CellStyle | int | None = None
 
 
 @dataclass
@@ -238,7 +238,10 @@ def _cell(row: int, col: int, want: PatchCell, own: int | None, row_style: int |
           result: PatchResult, old: bytes | None) -> bytes:
     base = own if own is not None else (row_style if row_style is not None
                                         else col_styles.get(col, 0))
-    style = derive(base, want.style) if want.style is not None else base
+    if isinstance(want.style, int):
+        style = want.style
+    else:
+        style = derive(base, want.style) if want.style is not None else base
     xml = cell_xml(cell_ref(row, col), want.value, style, prefix).encode("utf-8")
     if xml != old:
         result.changed[col] = result.changed.get(col, 0) + 1
