@@ -53,6 +53,7 @@ class Package:
     formulas: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
     # whether any cell text has formatted runs (bold words ...), in a sheet or shared string
     rich_text: bool = False
+    date_1904: bool = False  # the workbook counts serial dates from 1904 (old Mac Excel)
 
     def part_of(self, title: str) -> str | None:
         for s in self.sheets:
@@ -66,12 +67,16 @@ def _fail(path: Path, what: str, todo: str) -> PlanError:
 
 
 def check_lock_files(path: Path) -> None:
-    """Refuse while Excel (~$name) or LibreOffice (.~lock.name#) has the file open."""
+    """Refuse while Excel (~$name) or LibreOffice (.~lock.name#) has the file open, saying
+    what to do when the program crashed and left its lock file behind."""
     for lock, app in ((f"~${path.name}", "Excel"), (f".~lock.{path.name}#", "LibreOffice")):
         if (path.parent / lock).exists():
+            folder = path.parent.resolve()
             raise RefusedError(
-                f"{path.name} is open in {app} (lock file {lock} found). "
-                f"Close it in {app} first, then run the command again; nothing was written."
+                f"{path.name} is open in {app} (its lock file {lock} is in {folder}); nothing "
+                f"was written. Close it in {app}, then run the command again. If it is open "
+                f"nowhere ({app} crashed or the computer stopped without closing it), delete "
+                f"the lock file {lock} (a hidden file) in {folder}, then run the command again."
             )
 
 
@@ -137,7 +142,7 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             _check_no_dtd(path, zf, info.filename)
     pkg = Package(path, names=names)
-    pkg.sheets = _sheet_parts(path, zf)
+    pkg.sheets, pkg.date_1904 = _sheet_parts(path, zf)
     for sheet in pkg.sheets:
         if sheet.part in names:
             data = zf.read(sheet.part)
@@ -188,8 +193,11 @@ def _rels(path: Path, zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, st
     return out
 
 
-def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[SheetPart]:
+def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> tuple[list[SheetPart], bool]:
+    """The worksheets (title, part, state) and whether the 1904 date system is on."""
     root = _parse_xml(path, zf, "xl/workbook.xml")
+    pr = root.find(f"{{{NS_MAIN}}}workbookPr")
+    date_1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     rels = _rels(path, zf, "xl/workbook.xml")
     out = []
     sheets = root.find(f"{{{NS_MAIN}}}sheets")
@@ -198,7 +206,7 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[SheetPart]:
         kind, target = rels.get(rid, ("", ""))
         if kind == "worksheet":
             out.append(SheetPart(el.get("name", ""), target, el.get("state", "visible")))
-    return out
+    return out, date_1904
 
 
 _DIM = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')

@@ -26,6 +26,7 @@ class Parsed(NamedTuple):
 
 BLANK = Parsed()
 EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_EPOCH_1904 = date(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
 
 
@@ -93,10 +94,11 @@ WEEKDAY_WORDS = {
 FILLER_WORDS = {"end", "of", "the", "fin", "de", "du", "la", "le", "by", "in", "en", "au", "eom"}
 
 
-def serial_to_date(serial: float) -> date | None:
+def serial_to_date(serial: float, date_1904: bool = False) -> date | None:
+    """The date of a spreadsheet serial number, in the workbook's date system."""
     if isinstance(serial, bool) or not math.isfinite(serial) or not 1 <= serial <= MAX_SERIAL:
         return None
-    return EXCEL_EPOCH + timedelta(days=int(serial))
+    return (EXCEL_EPOCH_1904 if date_1904 else EXCEL_EPOCH) + timedelta(days=int(serial))
 
 
 def _year(y: str) -> int:
@@ -197,8 +199,10 @@ def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
     return None
 
 
-def parse_date(raw: object, order: str = "MDY", default_year: int | None = None) -> Parsed:
-    """A date cell, Excel serial number or text date (ISO, order, month names, quarters)."""
+def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
+               date_1904: bool = False) -> Parsed:
+    """A date cell, serial number (in the workbook's date system) or text date (ISO, order,
+    month names, quarters)."""
     kind = type(raw)
     if kind is date:
         return Parsed(raw)
@@ -213,13 +217,13 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None)
     if isinstance(raw, bool):
         return Parsed(error="is TRUE/FALSE, not a date")
     if isinstance(raw, (int, float)):
-        d = serial_to_date(float(raw))
+        d = serial_to_date(float(raw), date_1904)
         return Parsed(d) if d else Parsed(error=f"{raw!r} is not a date")
     if isinstance(raw, (time, timedelta)):
         return Parsed(error="is a time, not a date")
     text = str(raw).strip()
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
-        d = serial_to_date(float(text))
+        d = serial_to_date(float(text), date_1904)
         if d:
             return Parsed(d, interpreted=True)
     year = default_year or date.today().year

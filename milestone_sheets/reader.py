@@ -78,6 +78,7 @@ class Grid:
     row0: int  # 0-based row of rows[0]
     col0: int
     no_value: set[str]  # formula cells without a computed value
+    date_1904: bool = False  # serial numbers count from 1904
     width: int = field(init=False)  # the longest row
 
     def __post_init__(self) -> None:
@@ -124,7 +125,7 @@ class Workbook:
                             "Re-save the file in Excel or LibreOffice.") from None
         part = self.pkg.part_of(title)
         no_value = self.pkg.formulas.get(part, (set(), set()))[1] if part else set()
-        return Grid(title, rows, start[0], start[1], no_value)
+        return Grid(title, rows, start[0], start[1], no_value, self.pkg.date_1904)
 
     def close(self) -> None:
         self._wb.close()
@@ -224,7 +225,7 @@ class SheetReader:
             self.rows = list(numbers)
         self.cells = cells
         self._parsers: dict[str, Callable[[Any], Parsed]] = {
-            "date": lambda raw: parse_date(raw, date_order, default_year),
+            "date": lambda raw: parse_date(raw, date_order, default_year, grid.date_1904),
             "number": parse_number,
             "percent": parse_percent,
             "money": parse_money,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -314,3 +314,23 @@ def test_refreshed_as_of_read_from_the_summary(tmp_path, lang, title, rows, expe
 def test_never_refreshed(tmp_path):
     plan = load_plan(fill_plan(tmp_path / "p.xlsx", team=TEAM, milestones=[ok()]), as_of=AS_OF)
     assert plan.refreshed_as_of is None
+
+
+def test_serial_numbers_follow_the_1904_date_system(tmp_path):
+    """A Due typed as a plain number is a serial in the workbook's date system; a date cell
+    is read as the date it shows in both systems."""
+    import xlsxwriter
+
+    for date_1904, epoch in ((False, date(1899, 12, 30)), (True, date(1904, 1, 1))):
+        path = tmp_path / f"plan-{int(date_1904)}.xlsx"
+        book = xlsxwriter.Workbook(path, {"date_1904": date_1904})
+        sheet = book.add_worksheet("Milestones")
+        sheet.write_row(0, 0, ["Milestone", "Owner", "Due"])
+        sheet.write_row(1, 0, ["Serial", "Ana"])
+        sheet.write_number(1, 2, 45000)
+        sheet.write_row(2, 0, ["Date cell", "Ana"])
+        sheet.write_datetime(2, 2, date(2026, 9, 30), book.add_format({"num_format": "d mmm yyyy"}))
+        book.close()
+        plan = load_plan(path, as_of=date(2026, 11, 1))
+        assert [m.due for m in plan.milestones] == [epoch + timedelta(days=45000),
+                                                    date(2026, 9, 30)]
