@@ -11,7 +11,7 @@ from html import escape
 
 from . import schema
 from .parsing import format_money
-from .report import headline
+from .report import cut, flags_text, headline, metric_value, word
 from .rules import PlanStatus
 
 CSS = """
@@ -32,22 +32,27 @@ svg text{font-size:11px;font-family:inherit}
 """
 
 
-def _pill(health: str) -> str:
-    bg = schema.HEALTH_COLOURS.get(health) or schema.METRIC_STATUS_COLOURS.get(health, "DDDDDD")
+def _pill(health: str, lang: str = "en", metric: bool = False) -> str:
+    """A health (or, with `metric`, a metric status) on its colour, in the plan's language."""
+    colours = schema.METRIC_STATUS_COLOURS if metric else schema.HEALTH_COLOURS
+    bg = colours.get(health, "DDDDDD")
     fg = "#fff" if health in ("Done", "Achieved") else "#000"
-    return f'<span class="pill" style="background:#{bg};color:{fg}">{escape(health)}</span>'
+    label = (schema.metric_status_label if metric else schema.health_label)(health, lang)
+    return f'<span class="pill" style="background:#{bg};color:{fg}">{escape(label)}</span>'
 
 
 def _health_bar(status: PlanStatus) -> str:
+    lang = status.plan.language
     counts = [(h, n) for h, n in status.health_counts().items() if n]
     total = sum(n for _, n in counts) or 1
     x, parts, legend = 0.0, [], []
     for h, n in counts:
         w = 1000 * n / total
         parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="28" '
-                     f'fill="#{schema.HEALTH_COLOURS[h]}"><title>{escape(h)}: {n}</title></rect>')
+                     f'fill="#{schema.HEALTH_COLOURS[h]}"><title>'
+                     f'{escape(schema.health_label(h, lang))}: {n}</title></rect>')
         x += w
-        legend.append(f"{_pill(h)} {n}")
+        legend.append(f"{_pill(h, lang)} {n}")
     return (f'<svg viewBox="0 0 1000 28" width="100%" height="28" role="img" '
             f'aria-label="health">{"".join(parts)}</svg><p>{" &nbsp; ".join(legend)}</p>')
 
@@ -70,35 +75,39 @@ def _budget_bars(status: PlanStatus) -> str:
         y += 32
     return (f'<svg viewBox="0 0 1000 {max(y, 20)}" width="100%" role="img" '
             f'aria-label="budget by phase">{"".join(rows)}</svg>'
-            '<p class="muted">Blue: planned; green: spent (red when over plan).</p>')
+            f'<p class="muted">{escape(word(status, "r_budget_legend"))}</p>')
 
 
 def _timeline(status: PlanStatus, limit: int = 60) -> str:
-    items = [s for s in status.milestones if s.milestone.due]
-    items.sort(key=lambda s: (s.start or s.milestone.due, s.milestone.due))
-    items = items[:limit]
+    dated = [(s.start or due, due, s) for s in status.milestones
+             if (due := s.milestone.due) is not None]
+    dated.sort(key=lambda t: (t[0], t[1]))
+    dated = dated[:limit]
+    items = [s for _, _, s in dated]
     if not items:
-        return "<p>No scheduled milestones.</p>"
-    first = min(min(s.start or s.milestone.due for s in items), status.as_of)  # type: ignore
-    last = max(max(s.milestone.due for s in items), status.as_of)  # type: ignore
+        return f"<p>{escape(word(status, 'r_no_scheduled'))}</p>"
+    lang = status.plan.language
+    first = min(min(start for start, _, _ in dated), status.as_of)
+    last = max(max(due for _, due, _ in dated), status.as_of)
     span = max((last - first).days, 1)
 
     def x(d: date) -> float:
         return 260 + 720 * (d - first).days / span
 
     rows = []
-    for i, s in enumerate(items):
+    for i, (start, due, s) in enumerate(dated):
         m, y = s.milestone, 20 + i * 18
-        x0, x1 = x(s.start or m.due), x(m.due)  # type: ignore[arg-type]
-        rows.append(f'<text x="0" y="{y + 10}">{escape((m.id + " " + m.name)[:40])}</text>'
+        x0, x1 = x(start), x(due)
+        rows.append(f'<text x="0" y="{y + 10}">{escape(cut(m.id + " " + m.name, 40))}</text>'
                     f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 3):.1f}" height="12" '
                     f'rx="2" fill="#{schema.HEALTH_COLOURS[s.health]}"><title>'
-                    f'{escape(m.name)}: {escape(s.health)}, due {m.due}</title></rect>')
+                    f'{escape(m.name)}: {escape(schema.health_label(s.health, lang))}, '
+                    f'{escape(word(status, "r_due_on", date=m.due))}</title></rect>')
     h = 20 + len(items) * 18
     today = x(status.as_of)
     marks = [f'<line x1="{today:.1f}" x2="{today:.1f}" y1="0" y2="{h}" stroke="#C00000" '
-             f'stroke-dasharray="4 3"/><text x="{today + 3:.1f}" y="10" fill="#C00000">today'
-             "</text>"]
+             f'stroke-dasharray="4 3"/><text x="{today + 3:.1f}" y="10" fill="#C00000">'
+             f'{escape(word(status, "today").lower())}</text>']
     for d in status.review.upcoming:
         if first <= d <= last:
             marks.append(f'<line x1="{x(d):.1f}" x2="{x(d):.1f}" y1="12" y2="{h}" '
@@ -106,12 +115,13 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
     month = date(first.year, first.month, 1)
     while month <= last:
         if month >= first:
+            # "Sep 2026": "Sep 26" reads as the 26th of September
             marks.append(f'<text x="{x(month):.1f}" y="{h + 12}" fill="#666">'
-                         f'{month.strftime("%b %y")}</text>')
+                         f"{escape(schema.month_year(month, lang))}</text>")
         month = (month + timedelta(days=32)).replace(day=1)
     return (f'<svg viewBox="0 0 1000 {h + 16}" width="100%" role="img" aria-label="timeline">'
             f'{"".join(rows)}{"".join(marks)}</svg>'
-            '<p class="muted">Dashed red: today; purple: plan reviews.</p>')
+            f'<p class="muted">{escape(word(status, "r_timeline_legend"))}</p>')
 
 
 def _progress(share: float | None) -> str:
@@ -124,8 +134,13 @@ def _progress(share: float | None) -> str:
 
 
 def to_html(status: PlanStatus) -> str:
-    """A one-file stakeholder report."""
+    """A one-file stakeholder report, in the plan's language."""
     plan = status.plan
+    lang = plan.language
+
+    def w(key: str, **values: object) -> str:
+        return escape(word(status, key, **values))
+
     tiles = "".join(f'<div class="tile"><span class="muted">{escape(k)}</span><b>'
                     f"{escape(v.split(' (')[0])}</b><span class='muted'>"
                     f"{escape(v[len(v.split(' (')[0]):])}</span></div>"
@@ -135,41 +150,47 @@ def to_html(status: PlanStatus) -> str:
     rows = "".join(
         f"<tr><td>{escape(s.milestone.id)}</td><td>{escape(s.milestone.name)}</td>"
         f"<td>{escape(s.milestone.owner or '-')}</td><td>{s.milestone.due or '-'}</td>"
-        f"<td>{_pill(s.health)}</td><td>{escape('; '.join(s.flags))}</td></tr>"
-        for s in attention) or '<tr><td colspan="6">Nothing overdue or at risk.</td></tr>'
+        f"<td>{_pill(s.health, lang)}</td><td>{escape(flags_text(status, s.flags, '; '))}</td>"
+        "</tr>" for s in attention) or f'<tr><td colspan="6">{w("r_nothing_overdue")}</td></tr>'
     metrics = "".join(
-        f"<tr><td>{escape(m.metric.name)}</td><td>{'' if m.current is None else m.current:}"
-        f"</td><td>{'' if m.metric.target is None else m.metric.target}</td>"
+        f"<tr><td>{escape(m.metric.name)}</td>"
+        f"<td>{escape(metric_value(m.current, m.metric, lang))}</td>"
+        f"<td>{escape(metric_value(m.metric.target, m.metric, lang))}</td>"
         f"<td>{_progress(m.progress)}</td><td>{_progress(m.expected)}</td>"
-        f"<td>{_pill(m.status)}</td></tr>" for m in status.metrics
-    ) or '<tr><td colspan="6">No metrics.</td></tr>'
+        f"<td>{_pill(m.status, lang, metric=True)}</td></tr>" for m in status.metrics
+    ) or f'<tr><td colspan="6">{w("r_no_metrics")}</td></tr>'
     r = status.review
     agenda = "".join(f"<li>{escape(s.milestone.id)} {escape(s.milestone.name)} "
-                     f"({escape(s.milestone.owner or '-')}, due {s.milestone.due}) "
-                     f"{_pill(s.health)}</li>" for s in r.agenda_milestones)
-    agenda += "".join(f"<li>Metric {escape(m.metric.name)} {_pill(m.status)}</li>"
-                      for m in r.agenda_metrics)
+                     f"({escape(s.milestone.owner or '-')}, "
+                     f"{w('r_due_on', date=s.milestone.due)}) {_pill(s.health, lang)}</li>"
+                     for s in r.agenda_milestones)
+    agenda += "".join(f"<li>{w('r_metric_item', name=m.metric.name)} "
+                      f"{_pill(m.status, lang, metric=True)}</li>" for m in r.agenda_metrics)
     issues = len(plan.errors)
+    errors = f" &middot; {w('r_errors_in_workbook', n=issues)}" if issues else ""
+    review = r.next_review.isoformat() if r.next_review else word(status, "r_none_scheduled")
+    th = "".join(f"<th>{w(k)}</th>" for k in ("id", "milestone", "owner", "due", "health",
+                                               "flags"))
+    mh = "".join(f"<th>{w(k)}</th>" for k in ("r_metric", "current", "target", "progress",
+                                               "expected", "status"))
     return f"""<!doctype html>
-<html lang="{escape(plan.language)}"><head><meta charset="utf-8">
+<html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(plan.name)}</title><style>{CSS}</style></head>
 <body><main>
 <h1>{escape(plan.name)}</h1>
-<div class="muted">As of {status.as_of.isoformat()} &middot; {escape(plan.settings.currency)}
-{f" &middot; {issues} error(s) in the workbook" if issues else ""}</div>
+<div class="muted">{w("r_as_of_line", date=status.as_of.isoformat())} &middot;
+{escape(plan.settings.currency)}{errors}</div>
 <div class="tiles">{tiles}</div>
-<h2>Health</h2>{_health_bar(status)}
-<h2>Budget by phase</h2>{_budget_bars(status)}
-<h2>Timeline</h2>{_timeline(status)}
-<h2>Overdue and at risk</h2>
-<table><tr><th>ID</th><th>Milestone</th><th>Owner</th><th>Due</th><th>Health</th><th>Flags</th>
-</tr>{rows}</table>
-<h2>Metrics</h2>
-<table><tr><th>Metric</th><th>Current</th><th>Target</th><th>Progress</th><th>Expected</th>
-<th>Status</th></tr>{metrics}</table>
-<h2>Next plan review: {r.next_review or "none scheduled"}</h2>
-<ul>{agenda or "<li>Nothing on the agenda.</li>"}</ul>
-<p class="muted">Made by msheets from {escape(plan.path.name)}.</p>
+<h2>{w("health")}</h2>{_health_bar(status)}
+<h2>{w("r_budget_by_phase")}</h2>{_budget_bars(status)}
+<h2>{w("r_timeline")}</h2>{_timeline(status)}
+<h2>{w("r_overdue_at_risk")}</h2>
+<table><tr>{th}</tr>{rows}</table>
+<h2>{w("metrics")}</h2>
+<table><tr>{mh}</tr>{metrics}</table>
+<h2>{w("r_next_review_on", date=review)}</h2>
+<ul>{agenda or f"<li>{w('r_nothing_on_agenda')}</li>"}</ul>
+<p class="muted">{w("r_made_from", file=plan.path.name)}</p>
 </main></body></html>
 """

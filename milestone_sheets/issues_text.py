@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import SEVERITIES, Issue
 from .rules import PlanStatus
 
@@ -34,29 +36,38 @@ def issues_table(issues: list[Issue], color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_rich_report(status: PlanStatus) -> None:
-    """The text report as rich tables, for a terminal."""
+TERMINAL_CELL = 40  # characters of a cell on a terminal; longer ones end with "…"
+
+
+def print_rich_report(status: PlanStatus, console: Any = None) -> None:
+    """The text report as rich tables, for a terminal: long cells are cut with an ellipsis
+    (the report written to a file or a pipe keeps them whole)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    from .report import headline, sections
+    from .report import headline, sections, word
 
-    console = Console()
-    console.print(f"[bold]{status.plan.name}[/bold] - as of {status.as_of.isoformat()}",
+    console = console or Console()
+    console.print(f"[bold]{escape(status.plan.name)}[/bold] - "
+                  f"{word(status, 'r_as_of_line', date=status.as_of.isoformat())}",
                   markup=True, highlight=False)
     grid = Table.grid(padding=(0, 2))
     for k, v in headline(status):
-        grid.add_row(f"[bold]{k}[/bold]", v)
+        grid.add_row(f"[bold]{escape(k)}[/bold]", escape(v))
     console.print(grid)
     for title, header, rows in sections(status):
         if not rows:
             continue
-        table = Table(title=title, title_justify="left", show_lines=False)
+        table = Table(title=escape(title), title_justify="left", show_lines=False)
         for h in header:
-            table.add_column(h, overflow="fold")
+            table.add_column(escape(h), overflow="ellipsis", no_wrap=True,
+                             max_width=TERMINAL_CELL)
         for r in rows:
-            table.add_row(*[str(c) for c in r])
+            table.add_row(*[escape(str(c)) for c in r])
         console.print(table)
     errors = len(status.plan.errors)
-    if errors:
-        console.print(f"{errors} error(s): run `msheets check` for the cells.")
+    warnings = sum(1 for i in status.plan.issues if i.severity == "warning")
+    if errors or warnings:
+        console.print(escape(word(status, "r_problems", errors=errors, warnings=warnings)),
+                      highlight=False)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from typing import Any
 
+from . import schema
+from .model import Metric
 from .parsing import format_money
 from .rules import Money, PlanStatus
 
@@ -103,83 +106,136 @@ def to_json(status: PlanStatus) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- text
+# The text, markdown and HTML reports speak the plan's language (schema.WORDS); the JSON
+# document keeps the English names of contract section 6.
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None or not math.isfinite(x) else f"{x:.0%}"
+def word(status: PlanStatus, key: str, **values: object) -> str:
+    """A report word in the plan's language, its {placeholders} filled."""
+    text = schema.word(key, status.plan.language)
+    return text.format(**values) if values else text
 
 
-def _ratio(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}"
+def _pct(x: float | None, lang: str = "en") -> str:
+    if x is None or not math.isfinite(x):
+        return "-"
+    return f"{x:.0%}".replace("%", " %") if lang == "fr" else f"{x:.0%}"
+
+
+def _ratio(x: float | None, lang: str = "en") -> str:
+    text = "-" if x is None else f"{x:.2f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def metric_value(x: float | None, metric: Metric, lang: str = "en") -> str:
+    """A metric's value as its sheet shows it: a % metric's fraction as a percentage
+    (0.021 -> 2.1%), other values as typed."""
+    if x is None:
+        return "-"
+    if metric.is_percent:
+        text = f"{x * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    else:
+        text = f"{x:g}"
+    if lang == "fr":
+        text = text.replace(".", ",").replace("%", " %")
+    return text
+
+
+def health_text(status: PlanStatus, health: str) -> str:
+    return schema.health_label(health, status.plan.language)
+
+
+def flags_text(status: PlanStatus, flags: list[str], sep: str = ", ") -> str:
+    from .managed_sheets import flag_label
+
+    return sep.join(flag_label(f, status.plan.language) for f in flags)
 
 
 def headline(status: PlanStatus) -> list[tuple[str, str]]:
     t, cur = status.budget.totals, status.plan.settings.currency
     counts = status.totals
+    lang = status.plan.language
+    review = status.review.next_review
     return [
-        ("Milestones", f"{counts['milestones']} ({counts['done']} done, "
-         f"{counts['overdue']} overdue, {counts['at_risk']} at risk, "
-         f"{counts['due_soon']} due soon)"),
-        ("Budget", f"{format_money(t.planned, cur)} planned, {format_money(t.actual, cur)} "
-         f"spent, variance {format_money(t.variance, cur)}"),
-        ("Earned value", f"{format_money(t.earned_value, cur)} (PV "
-         f"{format_money(t.planned_value, cur)}), CPI {_ratio(status.budget.cpi)}, "
-         f"SPI {_ratio(status.budget.spi)}"),
-        ("Complete", _pct(status.budget.percent_complete)),
-        ("Next review", status.review.next_review.isoformat() if status.review.next_review
-         else "none scheduled"),
+        (word(status, "milestones"), word(
+            status, "r_milestones_line", n=counts["milestones"], done=counts["done"],
+            overdue=counts["overdue"], at_risk=counts["at_risk"], due_soon=counts["due_soon"])),
+        (word(status, "budget"), word(
+            status, "r_budget_line", planned=format_money(t.planned, cur),
+            actual=format_money(t.actual, cur), variance=format_money(t.variance, cur))),
+        (word(status, "earned_value"), word(
+            status, "r_ev_line", ev=format_money(t.earned_value, cur),
+            pv=format_money(t.planned_value, cur), cpi=_ratio(status.budget.cpi, lang),
+            spi=_ratio(status.budget.spi, lang))),
+        (word(status, "r_complete"), _pct(status.budget.percent_complete, lang)),
+        (word(status, "r_next_review"), review.isoformat() if review
+         else word(status, "r_none_scheduled")),
     ]
 
 
 def sections(status: PlanStatus) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) tables shared by the text and markdown reports."""
+    lang = status.plan.language
+    w = functools.partial(word, status)
     out: list[tuple[str, list[str], list[list[str]]]] = []
-    hc = [[h, str(n)] for h, n in status.health_counts().items() if n]
-    out.append(("Health", ["Health", "Milestones"], hc))
+    hc = [[health_text(status, h), str(n)] for h, n in status.health_counts().items() if n]
+    out.append((w("health"), [w("health"), w("milestones")], hc))
     late = [st for st in status.milestones if st.health in ("Overdue", "At risk", "Due soon")]
     late.sort(key=lambda st: (("Overdue", "At risk", "Due soon").index(st.health),
                               st.milestone.due or date.max))
-    out.append(("Needs attention", ["ID", "Milestone", "Owner", "Due", "Health", "Flags"],
+    out.append((w("r_needs_attention"),
+                [w("id"), w("milestone"), w("owner"), w("due"), w("health"), w("flags")],
                 [[st.milestone.id, st.milestone.name, st.milestone.owner or "-",
-                  _iso(st.milestone.due) or "-", st.health, ", ".join(st.flags)]
-                 for st in late]))
-    over = [w for w in status.workload if w.overloaded]
-    out.append(("Overloaded owners", ["Owner", "Peak load", "Peak week", "Open"],
-                [[w.owner, _pct(w.peak_load), _iso(w.peak_week) or "-", str(w.open)]
-                 for w in over]))
-    out.append(("Metrics", ["Metric", "Current", "Target", "Progress", "Expected", "Status"],
-                [[ms.metric.name, "-" if ms.current is None else f"{ms.current:g}",
-                  "-" if ms.metric.target is None else f"{ms.metric.target:g}",
-                  _pct(ms.progress), _pct(ms.expected), ms.status] for ms in status.metrics]))
+                  _iso(st.milestone.due) or "-", health_text(status, st.health),
+                  flags_text(status, st.flags)] for st in late]))
+    over = [w_ for w_ in status.workload if w_.overloaded]
+    out.append((w("overloaded"), [w("owner"), w("peak"), w("r_peak_week"), w("open")],
+                [[o.owner, _pct(o.peak_load, lang), _iso(o.peak_week) or "-", str(o.open)]
+                 for o in over]))
+    out.append((w("metrics"), [w("r_metric"), w("current"), w("target"), w("progress"),
+                               w("expected"), w("status")],
+                [[ms.metric.name, metric_value(ms.current, ms.metric, lang),
+                  metric_value(ms.metric.target, ms.metric, lang), _pct(ms.progress, lang),
+                  _pct(ms.expected, lang), schema.metric_status_label(ms.status, lang)]
+                 for ms in status.metrics]))
     r = status.review
-    out.append((f"Agenda of the plan review on {_iso(r.next_review) or '-'}",
-                ["Item", "Owner", "Due", "Health"],
+    out.append((w("r_agenda_of", date=_iso(r.next_review) or "-"),
+                [w("r_item"), w("owner"), w("due"), w("health")],
                 [[f"{st.milestone.id} {st.milestone.name}", st.milestone.owner or "-",
-                  _iso(st.milestone.due) or "-", st.health] for st in r.agenda_milestones]
-                + [[f"Metric: {ms.metric.name}", ms.metric.owner or "-",
-                    _iso(ms.metric.target_date) or "-", ms.status] for ms in r.agenda_metrics]))
+                  _iso(st.milestone.due) or "-", health_text(status, st.health)]
+                 for st in r.agenda_milestones]
+                + [[w("r_metric_item", name=ms.metric.name), ms.metric.owner or "-",
+                    _iso(ms.metric.target_date) or "-",
+                    schema.metric_status_label(ms.status, lang)] for ms in r.agenda_metrics]))
     return out
 
 
+def cut(text: str, width: int | None) -> str:
+    """`text` in at most `width` characters, cut with an ellipsis; whole when width is None."""
+    if width is None or len(text) <= width:
+        return text
+    return text[:max(width - 1, 0)] + "…"
+
+
 def to_text(status: PlanStatus, width: int | None = None) -> str:
-    """A plain-text summary a manager reads in ten seconds."""
-    lines = [f"{status.plan.name} - as of {status.as_of.isoformat()}", ""]
+    """A plain-text summary a manager reads in ten seconds. Cells are whole (a file, a pipe)
+    unless `width` caps them, with an ellipsis where cut."""
+    lines = [word(status, "r_as_of", plan=status.plan.name, date=status.as_of.isoformat()), ""]
     pad = max(len(k) for k, _ in headline(status))
     lines += [f"{k.ljust(pad)}  {v}" for k, v in headline(status)]
     for title, header, rows in sections(status):
         if not rows:
             continue
         lines += ["", title]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
-        widths = [min(w, 40) for w in widths]
-        for r in [header, *rows]:
-            lines.append("  " + "  ".join(str(c)[:40].ljust(w) for c, w in
+        table = [[cut(str(c), width) for c in r] for r in [header, *rows]]
+        widths = [max(len(x) for x in col) for col in zip(*table, strict=False)]
+        for r in table:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in
                                           zip(r, widths, strict=False)).rstrip())
     errors = len(status.plan.errors)
     warnings = sum(1 for i in status.plan.issues if i.severity == "warning")
     if errors or warnings:
-        lines += ["", f"{errors} error(s), {warnings} warning(s): run `msheets check` for "
-                  "the cells."]
+        lines += ["", word(status, "r_problems", errors=errors, warnings=warnings)]
     return "\n".join(lines) + "\n"
 
 
@@ -193,8 +249,9 @@ def _md_escape(text: object) -> str:
 def to_markdown(status: PlanStatus) -> str:
     """A one-file stakeholder report in Markdown (cell text escaped)."""
     out = [f"# {_md_escape(status.plan.name)}", "",
-           f"As of {status.as_of.isoformat()}", ""]
-    out += [f"- **{k}:** {_md_escape(v)}" for k, v in headline(status)]
+           word(status, "r_as_of_line", date=status.as_of.isoformat()), ""]
+    colon = " :" if status.plan.language == "fr" else ":"
+    out += [f"- **{k}{colon}** {_md_escape(v)}" for k, v in headline(status)]
     for title, header, rows in sections(status):
         if not rows:
             continue
@@ -202,4 +259,3 @@ def to_markdown(status: PlanStatus) -> str:
                 "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in rows]
     return "\n".join(out) + "\n"
-

@@ -146,6 +146,8 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
                                    "font_color": "#" + schema.HEALTH_FONT.get(h, "000000")})
                  for h, c in schema.HEALTH_COLOURS.items()}
 
+        widths: dict[tuple[str, int], float] = {}
+
         def cell(ws: Any, r: int, c: int, v: Any, fmt: Any = None) -> None:
             if v is None:
                 ws.write_blank(r, c, None, fmt)
@@ -155,9 +157,29 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
                 ws.write_number(r, c, v, fmt)
             else:
                 ws.write_string(r, c, str(v), fmt)
+            key = (ws.get_name(), c)
+            widths[key] = max(widths.get(key, 0.0), _shown_width(v, fmt is money))
+
+        def header(ws: Any, titles: list[str]) -> None:
+            for c, title in enumerate(titles):
+                ws.write_string(0, c, title, head)
+                # bold, and room for the filter button
+                widths[ws.get_name(), c] = len(title) * 1.1 + 4.5
+
+        def finish(ws: Any, rows: int, columns: int, cap: float = MAX_WIDTH) -> None:
+            """Columns as wide as their header and text, a filter on the header row, and a
+            print setup: landscape, one page wide, the header row on every page."""
+            for c in range(columns):
+                ws.set_column(c, c, min(widths.get((ws.get_name(), c), 8.0), cap))
+            ws.autofilter(0, 0, max(1, rows), columns - 1)
+            ws.freeze_panes(1, 1)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(0)
+            ws.set_footer("&L&F&C&A&RPage &P of &N")
 
         plans = wb.add_worksheet("Plans")
-        plans.write_row(0, 0, PLAN_COLUMNS, head)
+        header(plans, PLAN_COLUMNS)
         r = 0
         for path, s in result.statuses:
             r += 1
@@ -180,21 +202,17 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
             cell(plans, r, 2, currency, bold)
             for k, c in zip(MONEY_KEYS, range(13, 18), strict=True):
                 cell(plans, r, c, tot[k], money)
-        plans.set_column(0, 0, 28)
-        plans.set_column(1, 1, 36)
-        plans.set_column(2, len(PLAN_COLUMNS), 11)
-        plans.freeze_panes(1, 1)
-        plans.autofilter(0, 0, max(1, len(result.statuses)), len(PLAN_COLUMNS) - 1)
+        finish(plans, r, len(PLAN_COLUMNS))
 
         owners = wb.add_worksheet("Owners")
         across = owners_across(result)
         weeks = sorted({w for o in across for w in o.hours})
-        owners.write_row(0, 0, ["Owner", "Plans", "Capacity (h/week)", "Open", "Overdue",
-                                "Due soon", "Peak load", "Overloaded"], head)
+        header(owners, ["Owner", "Plans", "Capacity (h/week)", "Open", "Overdue", "Due soon",
+                        "Peak load", "Overloaded"])
         week_head = wb.add_format({"bold": True, "num_format": "d mmm", "font_color": "#FFFFFF",
                                    "bg_color": "#1F4E78"})
         for i, w in enumerate(weeks):
-            cell(owners, 0, 8 + i, w, week_head)
+            cell(owners, 0, 8 + i, w, week_head)  # "30 Nov" fits: its width is a date's
         for r, o in enumerate(across, start=1):
             cap = o.capacity if o.capacity is not None else default_capacity
             loads = [o.hours[w] / cap if cap else 0.0 for w in weeks]
@@ -206,12 +224,10 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
             cell(owners, r, 7, "yes" if peak > 1 else "")
             for i, load in enumerate(loads):
                 cell(owners, r, 8 + i, load, red if load > 1 else pct)
-        owners.set_column(0, 1, 24)
-        owners.freeze_panes(1, 1)
+        finish(owners, len(across), 8 + len(weeks))
 
         attention = wb.add_worksheet("Attention")
-        attention.write_row(0, 0, ["Plan", "ID", "Milestone", "Owner", "Due", "Health",
-                                   "Flags"], head)
+        header(attention, ["Plan", "ID", "Milestone", "Owner", "Due", "Health", "Flags"])
         r = 0
         for _, s in result.statuses:
             for st in s.milestones:
@@ -223,15 +239,27 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
                     cell(attention, r, c, v)
                 cell(attention, r, 5, st.health, fills[st.health])
                 cell(attention, r, 6, "; ".join(st.flags))
-        attention.set_column(0, 0, 24)
-        attention.set_column(2, 2, 36)
-        attention.set_column(6, 6, 36)
+        finish(attention, r, 7)
 
         problems = wb.add_worksheet("Problems")
-        problems.write_row(0, 0, ["File", "Problem"], head)
+        header(problems, ["File", "Problem"])
         for r, (path, message) in enumerate(result.failures, start=1):
             cell(problems, r, 0, str(path))
             cell(problems, r, 1, message)
-        problems.set_column(0, 0, 40)
-        problems.set_column(1, 1, 100)
+        finish(problems, len(result.failures), 2, cap=100)
         wb.close()
+
+
+MAX_WIDTH = 60  # wider text (long paths, flags) is cut on screen, whole in the cell
+
+
+def _shown_width(value: Any, money: bool) -> float:
+    """About how many digits wide a value shows (dates as "30 Sep 2026")."""
+    if value is None:
+        return 0.0
+    if isinstance(value, date):
+        return 13.0
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        text = f"{value:,.2f}" if money else f"{value:,.2f}".rstrip("0").rstrip(".")
+        return len(text) + 2.0
+    return len(str(value)) * 1.0 + 2.0

@@ -6,8 +6,9 @@ under templates/ are data (TOML) dated relative to a start date.
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,11 @@ def list_presets() -> list[Preset]:
     return out
 
 
-def load_preset(name: str) -> Preset:
+def load_preset(name: str, lang: str = "en") -> Preset:
     presets = {p.name: p for p in list_presets()}
     if name not in presets:
-        raise MsheetsError(f"unknown template {name!r}; choose one of: {', '.join(presets)} "
-                           "(see `msheets templates`)")
+        raise MsheetsError(schema.word("unknown_template", lang).format(
+            name=name, names=", ".join(presets)))
     return presets[name]
 
 
@@ -130,32 +131,60 @@ def preset_rows(preset: Preset, lang: str, start: date) -> dict[str, list[dict[s
 # --------------------------------------------------------------------------- writing
 
 
+@dataclass
+class PlanContent:
+    """Rows to write instead of a preset's (`msheets import`): milestone records by column
+    key, whose "user" dict holds the values of `user_columns`, appended at the right of the
+    Milestones table; `settings` by setting key (plan_name, currency)."""
+
+    milestones: list[dict[str, Any]]
+    team: list[dict[str, Any]] = field(default_factory=list)
+    user_columns: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    phases: list[str] = field(default_factory=list)
+
+
 def write_new_workbook(path: str | Path, template: str = "blank", lang: str = "en",
                        start: date | None = None, force: bool = False,
-                       today: date | None = None) -> Path:
-    """Write a new plan workbook at `path` (refuses to overwrite unless `force`)."""
+                       today: date | None = None, *,
+                       content: PlanContent | None = None) -> Path:
+    """Write a new plan workbook at `path` (refuses to overwrite unless `force`); `content`
+    replaces the preset's milestones and team."""
     path = Path(path)
     if lang not in schema.LANGUAGES:
         raise MsheetsError(f"unknown language {lang!r}; use en or fr")
-    if path.suffix.lower() != ".xlsx":
-        raise MsheetsError(f"{path.name}: the plan must be an .xlsx file (Excel workbook)")
-    if path.exists() and not force:
-        raise MsheetsError(f"{path} already exists; use --force to overwrite it "
-                           "(or choose another name)")
     if path.is_dir():
-        raise MsheetsError(f"{path} is a folder")
-    preset = load_preset(template)
+        raise MsheetsError(schema.word("new_is_folder", lang).format(path=path))
+    if path.suffix.lower() != ".xlsx":
+        raise MsheetsError(schema.word("new_not_xlsx", lang).format(name=path.name))
+    if path.exists() and not force:
+        raise MsheetsError(schema.word("new_exists", lang).format(path=path))
+    preset = load_preset(template, lang)
     start = start or next_monday(today or date.today())
     rows = preset_rows(preset, lang, start)
     plan_name = _loc(preset.data.get("plan_name"), lang) or ""
     phases = [_loc(p, lang) for p in preset.data.get("phases", [])] or \
         schema.DEFAULT_PHASES[lang]
+    if content is not None:
+        rows = {**rows, "milestones": content.milestones, "team": content.team}
+        phases = content.phases or phases
+        plan_name = str(content.settings.get("plan_name", plan_name))
     with atomic_path(path) as tmp:
-        _write(tmp, lang, rows, plan_name, phases)
+        _write(tmp, lang, rows, plan_name, phases, content)
     return path
 
 
+def new_workbook_message(path: Path, template: str, lang: str) -> str:
+    """The line `msheets new` prints, in the workbook's language."""
+    return schema.word("new_written", lang).format(
+        path=path, template=template, lang=lang, name=path.name,
+        sheet=schema.sheet_title("milestones", lang))
+
+
 class _Formats:
+    """The cell formats of a new workbook. XlsxWriter names the font (Calibri) in every one,
+    so LibreOffice never falls back to its default serif font."""
+
     def __init__(self, wb: Any, currency: str) -> None:
         self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER,
                                      "text_wrap": True, "valign": "vcenter", "border": 1})
@@ -164,8 +193,9 @@ class _Formats:
                                              "border": 1})
         self.date = wb.add_format({"num_format": schema.DATE_FORMAT})
         self.money = wb.add_format({"num_format": schema.money_format(currency)})
-        self.percent = wb.add_format({"num_format": schema.PERCENT_FORMAT})
-        self.number = wb.add_format({"num_format": "0.##"})
+        self.complete = wb.add_format({"num_format": schema.COMPLETE_FORMAT})
+        self.share = wb.add_format({"num_format": schema.PERCENT_FORMAT})
+        self.metric_percent = wb.add_format({"num_format": schema.METRIC_PERCENT_FORMAT})
         self.managed = wb.add_format({"bg_color": GREY, "italic": True})
         self.past_due = wb.add_format({"bg_color": "#FF7C80", "bold": True})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": HEADER})
@@ -175,10 +205,10 @@ class _Formats:
         self.code = wb.add_format({"font_name": "Consolas", "valign": "top"})
         self._wb = wb
         self._fills: dict[str, Any] = {}
-        self.health = {h: wb.add_format({"bg_color": "#" + c,
+        self.health = {h: wb.add_format({"bg_color": "#" + c, "valign": "top",
                                          "font_color": "#" + schema.HEALTH_FONT.get(h, "000000")})
                        for h, c in schema.HEALTH_COLOURS.items()}
-
+        self.setting = wb.add_format({"valign": "top", "align": "left"})
 
     def fill(self, colour: str) -> Any:
         """A fill format for a hex colour ('C6EFCE' or '#C6EFCE'), created once."""
@@ -189,10 +219,46 @@ class _Formats:
 
 
 def _col_format(col: Column, f: _Formats) -> Any:
+    """The column's cell format; numbers keep General, which shows what was typed (0.015 as
+    0.015, 12 as 12) and lets Excel and Calc format a typed 2% as a percentage."""
     if col.managed:
         return f.managed
-    return {"date": f.date, "money": f.money, "percent": f.percent, "number": f.number}.get(
-        col.kind)
+    return {"date": f.date, "money": f.money, "percent": f.complete}.get(col.kind)
+
+
+# Column widths, in Excel's unit (the width of a digit). Letters are a little narrower than
+# digits in Calibri and in the fonts LibreOffice uses in its place (Carlito, DejaVu Sans);
+# bold is wider. A table header also holds the filter button, on its last line.
+DATE_WIDTH = 14  # "30 sept. 2026" as French Excel and Calc show it
+MAX_WIDTH = 45
+FILTER_BUTTON = 3.0
+
+
+def _text_width(text: str, bold: bool = False) -> float:
+    return len(text) * (1.1 if bold else 1.0) + 1.5
+
+
+def _header_width(header: str) -> float:
+    """The narrowest width showing a bold header on at most two lines, the last beside the
+    filter button."""
+    words = header.split()
+    best = _text_width(header, True) + FILTER_BUTTON
+    for i in range(1, len(words)):
+        first, last = " ".join(words[:i]), " ".join(words[i:])
+        best = min(best, max(_text_width(first, True),
+                             _text_width(last, True) + FILTER_BUTTON))
+    return best
+
+
+def _column_width(col: Column, header: str, values: list[Any]) -> float:
+    """Wide enough for the header and the preset's values (text up to MAX_WIDTH)."""
+    width = max(col.width, _header_width(header))
+    for v in values:
+        if isinstance(v, date):
+            width = max(width, DATE_WIDTH)
+        elif isinstance(v, str):
+            width = max(width, min(_text_width(v), MAX_WIDTH))
+    return round(width, 1)
 
 
 def _ref(sheet: str, first_row: int, col: int, last_row: int) -> str:
@@ -203,11 +269,44 @@ def _ref(sheet: str, first_row: int, col: int, last_row: int) -> str:
     return f"={quote_sheetname(sheet)}!{a}:{b}"
 
 
+# A landscape page shows about 130 columns' width at 100%; past about 220 the text of a sheet
+# fitted to one page wide falls under 60% (under 7 points), too small to read on paper.
+PAGE_WIDTH_READABLE = 220
+
+
+def _print_setup(ws: Any, lang: str, landscape: bool, header_rows: int = 0,
+                 pages_wide: int = 1, key_columns: int = 0) -> None:
+    """Fitted to `pages_wide` pages wide and as many tall as needed, A4 (fr) or Letter (en),
+    the header rows (and, across several pages, the key columns) on every page, and a
+    footer with the file, the sheet and the page number."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9 if lang == "fr" else 1)
+    ws.fit_to_pages(pages_wide, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    if pages_wide > 1 and key_columns:
+        ws.repeat_columns(0, key_columns - 1)
+    ws.set_footer(schema.word("footer", lang))
+
+
+def _wrapped_height(text: str, width: float) -> float:
+    """Row height (points) that shows `text` wrapped in a column `width` wide. Calc does not
+    fit rows to wrapped text when it opens a file, so the height is written."""
+    per_line = max(1.0, (width - 1.5) / 0.85)  # a little short, for word breaks
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return 15.0 * lines + 2
+
+
 def _write(path: Path, lang: str, rows: dict[str, list[dict[str, Any]]], plan_name: str,
-           phases: list[str]) -> None:
+           phases: list[str], content: PlanContent | None = None) -> None:
     import xlsxwriter
 
-    currency = str(schema.SETTINGS_BY_KEY["currency"].default(lang))
+    settings = content.settings if content else {}
+    currency = str(settings.get("currency") or schema.SETTINGS_BY_KEY["currency"].default(lang))
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _Formats(wb, currency)
     title = {k: schema.sheet_title(k, lang) for k in schema.SHEETS}
@@ -216,40 +315,49 @@ def _write(path: Path, lang: str, rows: dict[str, list[dict[str, Any]]], plan_na
     lists = wb.add_worksheet(title["lists"])
 
     # Dropdown sources: the hidden Lists sheet, plus Team and Metrics names.
-    list_cols = [("status", schema.CHOICES["status"].names(lang)),
-                 ("type", schema.CHOICES["type"].names(lang)),
-                 ("direction", schema.CHOICES["direction"].names(lang)),
-                 ("phase", phases)]
-    for c, (key, values) in enumerate(list_cols):
-        lists.write_string(0, c, key.capitalize(), f.header)
+    list_cols = [("status", schema.column("milestones", "status"),
+                  schema.CHOICES["status"].names(lang)),
+                 ("type", schema.column("milestones", "type"),
+                  schema.CHOICES["type"].names(lang)),
+                 ("direction", schema.column("metrics", "direction"),
+                  schema.CHOICES["direction"].names(lang)),
+                 ("phase", schema.column("milestones", "phase"), phases)]
+    for c, (key, col, values) in enumerate(list_cols):
+        lists.write_string(0, c, col.label(lang), f.header)
         for r, v in enumerate(values, start=1):
             lists.write_string(r, c, v)
         last = schema.LIST_ROWS if key == "phase" else len(values)
         wb.define_name(schema.LIST_NAMES[key], _ref(title["lists"], 1, c, last))
-        lists.set_column(c, c, 18)
+        lists.set_column(c, c, max(18, *(_text_width(v) for v in values)))
     lists.hide()
     wb.define_name(schema.LIST_NAMES["owner"], _ref(title["team"], 1, 0, schema.LIST_ROWS))
     wb.define_name(schema.LIST_NAMES["metric"], _ref(title["metrics"], 1, 0, schema.LIST_ROWS))
 
     for key in ("milestones", "metrics", "metric_log", "team"):
-        _write_table(sheets[key], key, lang, rows[key], f, currency)
-    _write_settings(sheets["settings"], lang, plan_name, f)
+        _write_table(sheets[key], key, lang, rows[key], f,
+                     content.user_columns if content and key == "milestones" else [])
+    _percent_metric_formats(sheets, title["metrics"], f)
+    _write_settings(sheets["settings"], lang, plan_name, f, settings)
     _write_guide(guide, lang, f)
     guide.activate()
     wb.close()
 
 
-def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]], f: _Formats,
-                 currency: str) -> None:
+def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]],
+                 f: _Formats, user_columns: list[str] | None = None) -> None:
     cols = schema.COLUMNS[key]
+    user_columns = user_columns or []
     n = max(TABLE_ROWS, len(records) + 10)
-    ws.add_table(0, 0, n, len(cols) - 1, {
+    ws.add_table(0, 0, n, len(cols) + len(user_columns) - 1, {
         "name": "msheets_" + key,
         "style": "Table Style Light 9",
         "columns": [{"header": c.label(lang),
                      "header_format": f.managed_header if c.managed else f.header,
-                     "format": _col_format(c, f)} for c in cols],
+                     "format": _col_format(c, f)} for c in cols]
+        + [{"header": h, "header_format": f.header} for h in user_columns],
     })
+    if user_columns:
+        _write_user_columns(ws, len(cols), user_columns, records, f)
     for r, rec in enumerate(records, start=1):
         for c, col in enumerate(cols):
             v = rec.get(col.key)
@@ -262,15 +370,17 @@ def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]], f:
                 ws.write_number(r, c, v, fmt)
             else:
                 ws.write_string(r, c, str(v), fmt)
+    total = 0.0
     for c, col in enumerate(cols):
-        ws.set_column(c, c, col.width, _col_format(col, f))
+        width = _column_width(col, col.label(lang), [rec.get(col.key) for rec in records])
+        total += width
+        ws.set_column(c, c, width, _col_format(col, f))
         _validate(ws, c, col, lang)
     ws.set_row(0, 30)
-    ws.freeze_panes(1, 2 if key == "milestones" else 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_paper(9 if lang == "fr" else 1)
+    key_columns = 2 if key == "milestones" else 1  # ID and Milestone, or the name
+    ws.freeze_panes(1, key_columns)
+    _print_setup(ws, lang, landscape=True, header_rows=1,
+                 pages_wide=math.ceil(total / PAGE_WIDTH_READABLE), key_columns=key_columns)
     if key == "milestones":
         _milestone_formats(ws, lang, f)
     if key == "metrics":
@@ -278,56 +388,69 @@ def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]], f:
                         lambda s: schema.metric_status_label(s, lang), f)
         ws.conditional_format(1, _index(key, "progress"), VALIDATED_ROWS,
                               _index(key, "expected"), {"type": "no_blanks",
-                                                        "format": f.percent})
+                                                        "format": f.share})
 
 
 def _index(sheet: str, key: str) -> int:
     return [c.key for c in schema.COLUMNS[sheet]].index(key)
 
 
+def _write_user_columns(ws: Any, first: int, titles: list[str],
+                        records: list[dict[str, Any]], f: _Formats) -> None:
+    """The columns an import keeps from the source, right of the Milestones table's own."""
+    for i, title in enumerate(titles):
+        c = first + i
+        values = [rec.get("user", {}).get(title) for rec in records]
+        for r, v in enumerate(values, start=1):
+            if v is None or v == "":
+                continue
+            if isinstance(v, date):
+                ws.write_datetime(r, c, v, f.date)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, (int, float)) and math.isfinite(v):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, str(v)[:32767])
+        dated = any(isinstance(v, date) for v in values)
+        width = max(_header_width(title), DATE_WIDTH if dated else 0,
+                    *(min(_text_width(str(v)), MAX_WIDTH) for v in values[:500]
+                      if isinstance(v, str)))
+        ws.set_column(c, c, round(width, 1), f.date if dated else None)
+
+
 def _validate(ws: Any, c: int, col: Column, lang: str) -> None:
     help_text = (col.help_fr if lang == "fr" else col.help)[:255]
     title = col.label(lang)[:32]
     rng = (1, c, VALIDATED_ROWS, c)
-    if col.managed:
-        ws.data_validation(*rng, {"validate": "any", "input_title": title,
-                                  "input_message": help_text})
-        return
-    base = {"input_title": title, "input_message": help_text}
+    base: dict[str, Any] = {"input_title": title, "input_message": help_text}
+    error = {"error_title": title}
+    opts: dict[str, Any]
     if col.choices in ("status", "type", "direction"):
         opts = {"validate": "list", "source": "=" + schema.LIST_NAMES[col.choices],
-                "error_type": "stop", "error_title": title,
-                "error_message": ("Choisissez une valeur dans la liste." if lang == "fr"
-                                  else "Pick a value from the list.")}
+                "error_type": "stop", "error_message": schema.word("pick_from_list", lang)}
     elif col.choices in ("phase", "owner", "metric"):
         opts = {"validate": "list", "source": "=" + schema.LIST_NAMES[col.choices],
-                "error_type": "warning", "error_title": title,
-                "error_message": ("Cette valeur n'est pas dans la liste. La garder ?"
-                                  if lang == "fr" else
-                                  "This value is not in the list. Keep it anyway?")}
+                "error_type": "warning", "error_message": schema.word("not_in_list", lang)}
+    elif col.managed or col.kind not in ("date", "money", "number", "percent"):
+        # Only there for the input message. A validation of no type ("any") would do for
+        # Excel and Calc, but Gnumeric then fails assertions on every such range (40 GLib
+        # CRITICALs when it saves a new plan as .ods); a length no cell can exceed never fails.
+        ws.data_validation(*rng, {**base, "validate": "length", "criteria": "<=",
+                                  "value": 32767, "show_error": False})
+        return
     elif col.kind == "date":
         opts = {"validate": "date", "criteria": "between", "minimum": date(1990, 1, 1),
-                "maximum": date(2100, 12, 31), "error_type": "warning", "error_title": title,
-                "error_message": ("Saisissez une date (msheets lit aussi « sept. 2026 » "
-                                  "ou « T3 2026 »)." if lang == "fr" else
-                                  "Type a date (msheets also reads 'Sep 2026' or "
-                                  "'end of Q3').")}
+                "maximum": date(2100, 12, 31), "error_type": "warning",
+                "error_message": schema.word("type_a_date", lang)}
     elif col.kind in ("money", "number"):
         opts = {"validate": "decimal", "criteria": ">=", "value": 0,
                 "error_type": "information" if col.kind == "money" else "warning",
-                "error_title": title,
-                "error_message": ("Saisissez un nombre positif (« 1 000/mois » est "
-                                  "accepté pour un budget)." if lang == "fr" else
-                                  "Type a positive number ('1,000/month' is fine for a "
-                                  "budget).")}
-    elif col.kind == "percent":
+                "error_message": schema.word("type_a_number", lang)}
+    else:  # percent
         opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-                "error_type": "warning", "error_title": title,
-                "error_message": ("Entre 0 % et 100 %." if lang == "fr" else
-                                  "Between 0% and 100%.")}
-    else:
-        opts = {"validate": "any"}
-    ws.data_validation(*rng, {**base, **opts})
+                "error_type": "warning", "error_message": schema.word("type_a_percent", lang)}
+    ws.data_validation(*rng, {**base, **error, **opts})
 
 
 def _status_colours(ws: Any, c: int, colours: dict[str, str], label: Any, f: _Formats) -> None:
@@ -335,6 +458,32 @@ def _status_colours(ws: Any, c: int, colours: dict[str, str], label: Any, f: _Fo
         ws.conditional_format(1, c, VALIDATED_ROWS, c, {
             "type": "cell", "criteria": "==", "value": f'"{label(name)}"',
             "format": f.fill(colour)})
+
+
+def _percent_metric_formats(sheets: dict[str, Any], metrics_title: str, f: _Formats) -> None:
+    """Values of metrics whose Unit is % show as percentages, on msheets' scale (0.012 and
+    1.2 both show 1.2%), whichever way they were typed: Baseline, Target and Current on
+    Metrics, the Metric log's Value and a Metric target's Target value."""
+    from xlsxwriter.utility import quote_sheetname, xl_col_to_name
+
+    unit = xl_col_to_name(_index("metrics", "unit"))
+    for key in ("baseline", "target", "current"):
+        c = _index("metrics", key)
+        cell = f"{xl_col_to_name(c)}2"
+        sheets["metrics"].conditional_format(1, c, VALIDATED_ROWS, c, {
+            "type": "formula", "criteria": f'=AND(TRIM(${unit}2)="%",ISNUMBER({cell}))',
+            "format": f.metric_percent})
+    lookup_range = (f"{quote_sheetname(metrics_title)}!$A$2:${unit}${VALIDATED_ROWS + 1}")
+    for sheet, name_key, value_key in (("metric_log", "metric", "value"),
+                                       ("milestones", "metric", "target_value")):
+        name = xl_col_to_name(_index(sheet, name_key))
+        c = _index(sheet, value_key)
+        cell = f"{xl_col_to_name(c)}2"
+        unit_of = f'IFERROR(TRIM(VLOOKUP(${name}2,{lookup_range},{_index("metrics", "unit") + 1},'
+        sheets[sheet].conditional_format(1, c, VALIDATED_ROWS, c, {
+            "type": "formula",
+            "criteria": f'=AND(ISNUMBER({cell}),{unit_of}FALSE)),"")="%")',
+            "format": f.metric_percent})
 
 
 def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
@@ -366,18 +515,24 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
             "format": fmt})
 
 
-def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats) -> None:
-    heads = [c.label(lang) for c in schema.SETTINGS_COLUMNS] + ["Description"]
+def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
+                    given: dict[str, Any] | None = None) -> None:
+    heads = [c.label(lang) for c in schema.SETTINGS_COLUMNS] + [schema.word("description", lang)]
     for c, h in enumerate(heads):
         ws.write_string(0, c, h, f.header)
+    values: list[Any] = []
     for r, s in enumerate(schema.SETTINGS, start=1):
         ws.write_string(r, 0, s.label(lang), f.bold)
-        value = plan_name if s.key == "plan_name" else s.default(lang)
+        value = plan_name if s.key == "plan_name" else (given or {}).get(s.key,
+                                                                          s.default(lang))
+        values.append(value)
         if isinstance(value, (int, float)):
-            ws.write_number(r, 1, value)
+            ws.write_number(r, 1, value, f.setting)
         elif value:
-            ws.write_string(r, 1, str(value))
-        ws.write_string(r, 2, s.help_fr if lang == "fr" else s.help, f.wrap)
+            ws.write_string(r, 1, str(value), f.setting)
+        text = s.help_fr if lang == "fr" else s.help
+        ws.write_string(r, 2, text, f.wrap)
+        ws.set_row(r, _wrapped_height(text, SETTINGS_DESCRIPTION_WIDTH))
     as_of = schema.SETTINGS_BY_KEY["as_of"]
     row = schema.SETTINGS.index(as_of) + 1
     ws.data_validation(row, 1, row, 1, {
@@ -385,26 +540,35 @@ def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats) -> None:
         "input_title": as_of.label(lang)[:32],
         "input_message": as_of.help_fr if lang == "fr" else as_of.help})
     ws.write_blank(row, 1, None, f.date)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 26)
-    ws.set_column(2, 2, 60)
+    ws.set_column(0, 0, max(30, *(_text_width(s.label(lang), True) for s in schema.SETTINGS)))
+    ws.set_column(1, 1, max(26, *(_text_width(str(v)) for v in values)))
+    ws.set_column(2, 2, SETTINGS_DESCRIPTION_WIDTH)
     ws.freeze_panes(1, 0)
+    _print_setup(ws, lang, landscape=False, header_rows=1)
 
 
-GUIDE = {
+GUIDE: dict[str, dict[str, Any]] = {
     "en": {
         "title": "How to use this milestone chart",
         "intro": [
-            "Plan in the Milestones sheet: one row per milestone. Each has a description, a "
-            "due date, a budget and an owner, and ties to a strategy and a tactic "
-            "(strategy -> tactic -> milestone).",
-            "Dropdowns offer the allowed values; an input message says what to type in each "
-            "column. Dates may also be typed as text like 'Sep 30, 2026', 'Sep 2026' or "
-            "'end of Q3'; budgets as '1,500', '1.5k' or '1,000/month' (per calendar month).",
-            "Grey columns (Health, Slack, Flags, Progress ...) are filled by `msheets refresh`: "
-            "do not type in them.",
+            ("Milestones", "Plan in the Milestones sheet: one row per milestone. Each has a "
+             "description, a due date, a budget and an owner, and ties to a strategy and a "
+             "tactic (strategy -> tactic -> milestone)."),
+            ("Typing", "Dropdowns offer the allowed values; an input message says what to type "
+             "in each column. Budgets may be typed as '1,500', '1.5k' or '1,000/month' (per "
+             "calendar month). % Complete: 25 and 25% both mean a quarter done."),
+            ("Dates", "Type a date, like 30 Sep 2026. Excel and Calc turn a month typed alone, "
+             "like 'Sep 2026', into its first day (1 Sep 2026) before msheets sees it: for the "
+             "end of a month, type its last day. Text that stays text is read as the end of "
+             "its period: 'Q3 2026' or 'end of Q3' is the last day of the quarter, and a month "
+             "typed after an apostrophe ('Sep 2026) the last day of the month."),
+            ("Metrics in %", "For a metric whose Unit is %, a number above 1 is read as percent "
+             "points (1.5 = 1.5%) and a number up to 1 as a fraction (0.015 = 1.5%); typing "
+             "the % sign (1.5%) is never ambiguous. Such values show as percentages."),
+            ("Grey columns", "Health, Slack, Flags, Progress ... are filled by "
+             "`msheets refresh`: do not type in them."),
         ],
-        "types": "Three kinds of milestones",
+        "types": "Four kinds of milestones",
         "type_rows": [
             ("Implementation", "Doing the work: launch the website, run the ads."),
             ("Validation", "Testing an assumption before spending: interview 20 potential "
@@ -416,17 +580,31 @@ GUIDE = {
              "(name the metric in the Metric column)."),
         ],
         "legend": "Health colours (set by msheets refresh)",
+        "legend_rows": {
+            "Done": "Done on or before its due date.",
+            "Done late": "Done after its due date.",
+            "On track": "Open, not due soon, nothing wrong.",
+            "Due soon": "Due within the Due soon (days) setting: 14 days unless you change it.",
+            "At risk": "Over budget, waiting for a milestone that is late, or % Complete far "
+                       "behind the time elapsed.",
+            "Overdue": "Past its due date and not done.",
+            "On hold": "Status On hold.",
+            "Cancelled": "Status Cancelled.",
+            "Unscheduled": "No due date.",
+        },
         "columns": "What each column means",
         "commands": "Commands",
         "command_rows": [
-            ("msheets refresh plan.xlsx", "Checks the plan and writes Health, Slack, Flags and "
-             "the Summary, Budget, Workload, Timeline, Issues and History sheets (a backup of the "
-             "previous file is kept)."),
-            ("msheets check plan.xlsx", "Lists every problem by sheet and cell."),
-            ("msheets report plan.xlsx", "A summary for the terminal, markdown, HTML or JSON."),
-            ("msheets calendar plan.xlsx -o plan.ics", "Milestones and plan reviews for your "
-             "calendar."),
-            ("msheets rollup a.xlsx b.xlsx -o portfolio.xlsx", "Many plans in one workbook."),
+            ("Refresh", "msheets refresh plan.xlsx", "Checks the plan and writes Health, Slack, "
+             "Flags and the Summary, Budget, Workload, Timeline, Issues and History sheets (a "
+             "backup of the previous file is kept). Close the file in Excel or Calc first."),
+            ("Check", "msheets check plan.xlsx", "Lists every problem by sheet and cell."),
+            ("Report", "msheets report plan.xlsx", "A summary for the terminal, markdown, HTML "
+             "or JSON."),
+            ("Calendar", "msheets calendar plan.xlsx -o plan.ics", "Milestones and plan "
+             "reviews for your calendar."),
+            ("Portfolio", "msheets rollup a.xlsx b.xlsx -o portfolio.xlsx", "Many plans in "
+             "one workbook."),
         ],
         "review": "The monthly plan review",
         "review_text": "Set the day in Settings (Plan review, e.g. 'Monthly, 2nd Friday'). "
@@ -435,16 +613,27 @@ GUIDE = {
     "fr": {
         "title": "Comment utiliser ce tableau de jalons",
         "intro": [
-            "Planifiez dans la feuille Jalons : une ligne par jalon. Chacun a une description, "
-            "une échéance, un budget et un responsable, et se rattache à une stratégie et une "
-            "tactique (stratégie -> tactique -> jalon).",
-            "Les listes déroulantes proposent les valeurs permises ; un message indique quoi "
-            "saisir dans chaque colonne. Les dates peuvent aussi être écrites « 30 sept. 2026 », "
-            "« sept. 2026 » ou « T3 2026 » ; les budgets « 1 500 », « 1,5k » ou « 1 000/mois ».",
-            "Les colonnes grises (Santé, Marge, Alertes, Progression ...) sont remplies par "
-            "`msheets refresh` : n'y saisissez rien.",
+            ("Jalons", "Planifiez dans la feuille Jalons : une ligne par jalon. Chacun a une "
+             "description, une échéance, un budget et un responsable, et se rattache à une "
+             "stratégie et une tactique (stratégie -> tactique -> jalon)."),
+            ("Saisie", "Les listes déroulantes proposent les valeurs permises ; un message "
+             "indique quoi saisir dans chaque colonne. Les budgets peuvent s'écrire « 1 500 », "
+             "« 1,5k » ou « 1 000/mois » (par mois calendaire). % achevé : 25 et 25 % veulent "
+             "dire un quart fait."),
+            ("Dates", "Saisissez une date, par exemple 30/09/2026. Excel et Calc transforment "
+             "un mois saisi seul, comme « sept. 2026 », en son premier jour (1er septembre "
+             "2026) avant que msheets ne le lise : pour la fin d'un mois, saisissez son "
+             "dernier jour. Un texte qui reste du texte est lu comme la fin de sa période : "
+             "« T3 2026 » est le dernier jour du trimestre, et un mois saisi après une "
+             "apostrophe ('sept. 2026) le dernier jour du mois."),
+            ("Métriques en %", "Pour une métrique d'unité %, un nombre supérieur à 1 est lu en "
+             "points de pourcentage (1,5 = 1,5 %) et un nombre jusqu'à 1 comme une fraction "
+             "(0,015 = 1,5 %) ; saisir le signe % (1,5 %) n'est jamais ambigu. Ces valeurs "
+             "s'affichent en pourcentage."),
+            ("Colonnes grises", "Santé, Marge, Alertes, Progression ... sont remplies par "
+             "`msheets refresh` : n'y saisissez rien."),
         ],
-        "types": "Trois sortes de jalons",
+        "types": "Quatre sortes de jalons",
         "type_rows": [
             ("Mise en œuvre", "Faire le travail : lancer le site, diffuser les annonces."),
             ("Validation", "Tester une hypothèse avant de dépenser : interviewer 20 clients "
@@ -456,16 +645,34 @@ GUIDE = {
              "valeur cible (indiquez la métrique dans la colonne Métrique)."),
         ],
         "legend": "Couleurs de santé (posées par msheets refresh)",
+        "legend_rows": {
+            "Done": "Terminé à l'échéance ou avant.",
+            "Done late": "Terminé après l'échéance.",
+            "On track": "Ouvert, pas d'échéance proche, rien d'anormal.",
+            "Due soon": "Échéance dans le délai du paramètre Échéance proche (jours) : 14 "
+                        "jours sauf si vous le changez.",
+            "At risk": "Budget dépassé, attend un jalon en retard, ou % achevé très en "
+                       "retard sur le temps écoulé.",
+            "Overdue": "Échéance passée et pas terminé.",
+            "On hold": "Statut En pause.",
+            "Cancelled": "Statut Annulé.",
+            "Unscheduled": "Pas d'échéance.",
+        },
         "columns": "Signification des colonnes",
         "commands": "Commandes",
         "command_rows": [
-            ("msheets refresh plan.xlsx", "Vérifie le plan et écrit Santé, Marge, Alertes et "
-             "les feuilles Synthèse, Budget, Charge, Chronologie, Problèmes et Historique (une "
-             "sauvegarde du fichier précédent est gardée)."),
-            ("msheets check plan.xlsx", "Liste chaque problème par feuille et cellule."),
-            ("msheets report plan.xlsx", "Un résumé : terminal, markdown, HTML ou JSON."),
-            ("msheets calendar plan.xlsx -o plan.ics", "Jalons et revues dans votre agenda."),
-            ("msheets rollup a.xlsx b.xlsx -o portefeuille.xlsx", "Plusieurs plans en un."),
+            ("Actualiser", "msheets refresh plan.xlsx", "Vérifie le plan et écrit Santé, Marge, "
+             "Alertes et les feuilles Synthèse, Budget, Charge, Chronologie, Problèmes et "
+             "Historique (une sauvegarde du fichier précédent est gardée). Fermez d'abord le "
+             "fichier dans Excel ou Calc."),
+            ("Vérifier", "msheets check plan.xlsx", "Liste chaque problème par feuille et "
+             "cellule."),
+            ("Rapport", "msheets report plan.xlsx", "Un résumé : terminal, markdown, HTML ou "
+             "JSON."),
+            ("Agenda", "msheets calendar plan.xlsx -o plan.ics", "Jalons et revues dans votre "
+             "agenda."),
+            ("Portefeuille", "msheets rollup a.xlsx b.xlsx -o portefeuille.xlsx", "Plusieurs "
+             "plans dans un classeur."),
         ],
         "review": "La revue mensuelle du plan",
         "review_text": "Réglez le jour dans Paramètres (Revue du plan, p. ex. « Mensuelle, 2e "
@@ -473,53 +680,54 @@ GUIDE = {
                        "du jour.",
     },
 }
+GUIDE_WIDTHS = (28, 84)  # about 112 digits: one portrait page wide at about 90%
+SETTINGS_DESCRIPTION_WIDTH = 60
 
 
 def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
+    """Two columns, a name and its explanation, and no merged cells (Gnumeric fails an
+    assertion for each merged range when it prints)."""
     g = GUIDE[lang]
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 90)
+    ws.set_column(0, 0, GUIDE_WIDTHS[0])
+    ws.set_column(1, 1, GUIDE_WIDTHS[1])
+    ws.set_row(0, 24)
     ws.write_string(0, 0, g["title"], f.title)
+
+    def line(r: int, name: str | None, text: str, name_format: Any = f.bold,
+             text_format: Any = f.wrap) -> int:
+        if name is not None:
+            ws.write_string(r, 0, name, name_format)
+        ws.write_string(r, 1, text, text_format)
+        if text_format is f.wrap:
+            ws.set_row(r, _wrapped_height(text, GUIDE_WIDTHS[1]))
+        return r + 1
+
+    def heading(r: int, text: str) -> int:
+        ws.write_string(r, 0, text, f.h2)
+        ws.set_row(r, 18)
+        return r + 1
+
     r = 2
-    for para in g["intro"]:
-        ws.merge_range(r, 0, r, 1, para, f.wrap)
-        ws.set_row(r, 45)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, g["types"], f.h2)
-    r += 1
+    for name, text in g["intro"]:
+        r = line(r, name, text)
+    r = heading(r + 1, g["types"])
     for name, text in g["type_rows"]:
-        ws.write_string(r, 0, name, f.bold)
-        ws.write_string(r, 1, text, f.wrap)
-        ws.set_row(r, 32)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, g["legend"], f.h2)
-    r += 1
+        r = line(r, name, text)
+    r = heading(r + 1, g["legend"])
     for health in schema.HEALTH:
-        ws.write_string(r, 0, schema.health_label(health, lang), f.health[health])
-        r += 1
-    r += 1
-    ws.write_string(r, 0, g["review"], f.h2)
-    ws.merge_range(r + 1, 0, r + 1, 1, g["review_text"], f.wrap)
-    ws.set_row(r + 1, 32)
-    r += 3
-    ws.write_string(r, 0, g["commands"], f.h2)
-    r += 1
-    for cmd, text in g["command_rows"]:
-        ws.write_string(r, 0, cmd, f.code)
-        ws.write_string(r, 1, text, f.wrap)
-        ws.set_row(r, 30)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, g["columns"], f.h2)
-    r += 1
+        r = line(r, schema.health_label(health, lang), g["legend_rows"][health],
+                 f.health[health])
+    r = heading(r + 1, g["review"])
+    r = line(r, None, g["review_text"])
+    r = heading(r + 1, g["commands"])
+    for name, cmd, text in g["command_rows"]:
+        r = line(r, name, cmd, text_format=f.code)
+        r = line(r, None, text)
+    r = heading(r + 1, g["columns"])
     for key in ("milestones", "metrics", "team"):
-        ws.write_string(r, 0, schema.sheet_title(key, lang), f.h2)
-        r += 1
+        r = heading(r, schema.sheet_title(key, lang))
         for col in schema.COLUMNS[key]:
-            ws.write_string(r, 0, col.label(lang), f.bold)
-            ws.write_string(r, 1, col.help_fr if lang == "fr" else col.help, f.wrap)
-            r += 1
+            r = line(r, col.label(lang), col.help_fr if lang == "fr" else col.help)
         r += 1
     ws.hide_gridlines(2)
+    _print_setup(ws, lang, landscape=False)

@@ -29,20 +29,144 @@ def need(program: str) -> str:
     return path
 
 
-def soffice_convert(files: list[Path], fmt: str, outdir: Path) -> list[Path]:
-    """Convert many files in one LibreOffice start, with a private profile."""
+LO_LOCALE_SETTING = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+# CSV "as shown" (token 9), UTF-8 (76), comma-separated, every sheet to its own file (-1).
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+
+def soffice_convert(files: list[Path], fmt: str, outdir: Path,
+                    locale: str | None = None) -> list[Path]:
+    """Convert many files in one LibreOffice start, with a private profile.
+
+    `locale` ("fr-FR") is LibreOffice's own locale setting (Tools > Options > Language
+    Settings > Locale setting), written into the fresh profile: it decides number and date
+    formats, whatever the system's locales are (LANG=fr_FR needs the glibc locale installed,
+    the profile setting does not). With fmt CSV_AS_SHOWN the outputs are one file per
+    sheet, FILE-SHEET.csv; the list returned holds the files' first sheets."""
     soffice = need("soffice")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        if locale:
+            (Path(profile) / "user").mkdir()
+            (Path(profile) / "user" / "registrymodifications.xcu").write_text(
+                LO_LOCALE_SETTING.format(locale=locale), encoding="utf-8")
         proc = subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
              "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)],
             capture_output=True, text=True, timeout=240)
     ext = fmt.split(":")[0]
     out = [outdir / (f.stem + "." + ext) for f in files]
+    if fmt == CSV_AS_SHOWN:
+        out = [min(outdir.glob(f"{f.stem}-*.csv"), default=outdir / f"{f.stem}-*.csv")
+               for f in files]
     missing = [p for p in out if not p.exists()]
     assert not missing, f"soffice did not write {missing}: {proc.stdout} {proc.stderr}"
     return out
+
+
+def read_as_shown(outdir: Path, stem: str) -> dict[str, list[list[str]]]:
+    """Sheet title -> rows of the CSV_AS_SHOWN export of one file, spaces normalised (Calc
+    writes French thousands separators as no-break spaces)."""
+    import csv
+
+    out = {}
+    for path in outdir.glob(f"{stem}-*.csv"):
+        text = path.read_text(encoding="utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+        out[path.stem[len(stem) + 1:]] = list(csv.reader(text.splitlines()))
+    return out
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float]]:
+    """(width, height) in points of each page of a PDF LibreOffice wrote."""
+    import re
+
+    data = path.read_bytes()
+    pages = []
+    for obj in re.findall(rb"\d+ 0 obj(.*?)endobj", data, re.S):
+        if re.search(rb"/Type\s*/Page(?![s\w])", obj):
+            box = re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", obj)
+            assert box, obj[:200]
+            x0, y0, x1, y1 = (float(v) for v in box.groups())
+            pages.append((x1 - x0, y1 - y0))
+    return pages
+
+
+def pdf_characters(path: Path) -> set[str]:
+    """Every character drawn in a PDF LibreOffice wrote, from its fonts' ToUnicode maps (it
+    embeds only the glyphs it draws): '#' among them means a cell showed '###'."""
+    import re
+    import zlib
+
+    data = path.read_bytes()
+    chars: set[str] = set()
+    for m in re.finditer(rb"stream\r?\n", data):
+        raw = data[m.end():data.find(b"endstream", m.end())]
+        try:
+            stream = zlib.decompress(raw)
+        except zlib.error:
+            stream = raw
+        if b"begincmap" not in stream:
+            continue
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", stream, re.S):
+            for dst in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
+                chars.add(bytes.fromhex(dst.decode()).decode("utf-16-be"))
+        for block in re.findall(rb"beginbfrange(.*?)endbfrange", stream, re.S):
+            for a, b, dst in re.findall(
+                    rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                first = int(dst, 16)
+                chars.update(chr(first + i) for i in range(int(b, 16) - int(a, 16) + 1))
+    return chars
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    """The names of the fonts a PDF uses, without the subset prefix (ABCDEF+)."""
+    import re
+
+    return {re.sub(r"^[A-Z]{6}\+", "", m.decode())
+            for m in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", path.read_bytes())}
+
+
+def only_sheets_visible(src: Path, dst: Path, titles: set[str]) -> Path:
+    """A copy of a workbook where only `titles` are visible: LibreOffice prints (and exports
+    to PDF) the visible sheets only, so the PDF's pages are those sheets' pages."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import quoteattr
+
+    keep = {f"name={quoteattr(t)}" for t in titles}
+    kept: list[int] = []
+
+    def hide(m: re.Match[str]) -> str:
+        tag = re.sub(r'\sstate="\w+"', "", m.group(0))
+        index = hide.count  # type: ignore[attr-defined]
+        hide.count += 1  # type: ignore[attr-defined]
+        if any(k in tag for k in keep):
+            kept.append(index)
+            return tag
+        return tag.replace("<sheet ", '<sheet state="hidden" ', 1)
+
+    hide.count = 0  # type: ignore[attr-defined]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                text = re.sub(r"<sheet\s[^>]*>", hide, data.decode("utf-8"))
+                assert kept, f"none of {titles} in {src.name}"
+                # the active sheet shows even when hidden: make a kept one active
+                text = re.sub(r'\s(activeTab|firstSheet)="\d+"', "", text)
+                text = text.replace("<workbookView ", f'<workbookView activeTab="{kept[0]}" '
+                                    f'firstSheet="{kept[0]}" ', 1)
+                data = text.encode("utf-8")
+            elif info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b' tabSelected="1"', b"")
+            zout.writestr(info, data)
+    return dst
 
 
 def ssconvert(src: Path, dst: Path) -> subprocess.CompletedProcess[str]:

@@ -104,3 +104,149 @@ def test_workbook_resaved_by_libreoffice_refreshes_cleanly(work, tmp_path):
         wb = openpyxl.load_workbook(path)
         history = next(t for t in wb.sheetnames if schema.find_sheet_key(t) == "history")
         assert len(list(wb[history].iter_rows(min_row=2))) == 1
+
+
+# --------------------------------------------------------------------------- issue 16
+# A new plan as a user of LibreOffice sees, saves and prints it, in English and in French.
+# LibreOffice's locale comes from its profile (helpers.soffice_convert(locale=...)), so the
+# French run needs no French system locale.
+
+
+def _amount(value: float, lang: str) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", " ") + " €" if lang == "fr" else text + " €"
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory):
+    """Fresh plans (all presets, both languages) and a filled French plan: saved by
+    LibreOffice in the plan's locale, exported "as shown" to CSV, and printed to PDF."""
+    from helpers import CSV_AS_SHOWN, fill_plan, only_sheets_visible
+
+    d = tmp_path_factory.mktemp("shown")
+    new = {(p.name, lang): write_new_workbook(d / f"{p.name}-{lang}.xlsx", p.name, lang,
+                                              date(2026, 11, 2))
+           for p in list_presets() for lang in ("en", "fr")}
+    filled = fill_plan(d / "filled-fr.xlsx", lang="fr", template="lean-plan", milestones=[
+        {"milestone": "Quart", "owner": "Sam Lee", "due": date(2026, 12, 1), "pct": 25,
+         "budget": 1234567, "actual": 2500},
+        {"milestone": "Moitié", "owner": "Sam Lee", "due": date(2026, 12, 1), "pct": 0.5,
+         "budget": 999.4}])
+    guides, sheets = {}, {}
+    for lang in ("en", "fr"):  # the Guide is the same in every preset; the widest plan
+        path = new["digital-campaign", lang]
+        guides["guide", lang] = only_sheets_visible(
+            path, d / f"guide-{lang}.xlsx", {schema.sheet_title("guide", lang)})
+        for key in ("milestones", "metrics", "team"):
+            sheets[key, lang] = only_sheets_visible(
+                path, d / f"{key}-{lang}.xlsx", {schema.sheet_title(key, lang)})
+    out = {"dir": d, "new": new, "filled": filled}
+    fr = [p for (_n, lang), p in new.items() if lang == "fr"] + [filled]
+    en = [p for (_n, lang), p in new.items() if lang == "en"]
+    out["saved_fr"] = soffice_convert(fr, "xlsx", d / "saved-fr", locale="fr-FR")
+    out["saved_en"] = soffice_convert(en, "xlsx", d / "saved-en", locale="en-US")
+    soffice_convert(out["saved_fr"], CSV_AS_SHOWN, d / "csv-fr", locale="fr-FR")
+    soffice_convert(out["saved_en"], CSV_AS_SHOWN, d / "csv-en", locale="en-US")
+    for lang, locale in (("fr", "fr-FR"), ("en", "en-US")):
+        files = [p for k, p in [*new.items(), *guides.items(), *sheets.items()] if k[1] == lang]
+        for pdf in soffice_convert(files, "pdf", d / f"pdf-{lang}", locale=locale):
+            out[pdf.stem] = pdf
+    return out
+
+
+def _column(rows, header):
+    i = rows[0].index(header)
+    return [r[i] for r in rows[1:] if len(r) > i and r[i]]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_money_survives_a_libreoffice_save_in_its_locale(shown, lang):
+    from helpers import read_as_shown
+
+    budget = schema.column("milestones", "budget").label(lang)
+    for name in (p.name for p in list_presets()):
+        csv = read_as_shown(shown["dir"] / f"csv-{lang}", f"{name}-{lang}")
+        rows = csv[schema.sheet_title("milestones", lang)]
+        original = openpyxl.load_workbook(shown["new"][name, lang])[
+            schema.sheet_title("milestones", lang)]
+        col = [c.value for c in original[1]].index(budget)
+        amounts = [r[col].value for r in original.iter_rows(min_row=2)
+                   if isinstance(r[col].value, (int, float))]
+        money = [s for s in _column(rows, budget) if not s.endswith(("/month", "/mois"))]
+        if lang == "fr":
+            assert money == [_amount(v, "fr") for v in amounts], name
+        else:
+            assert money == [f"${v:,.0f}" for v in amounts], name
+
+
+def test_french_libreoffice_save_keeps_euros_and_percentages(shown):
+    """Calc in French rewrote `#,##0 "€"` as `#,##0,\\€` (divided by 1,000) and showed a
+    typed 25 in a `0%` cell as 2500%."""
+    from helpers import read_as_shown
+
+    saved = shown["saved_fr"][-1]
+    assert load_plan(saved).milestones[-2].budget == 1234567
+    rows = read_as_shown(shown["dir"] / "csv-fr", saved.stem)["Jalons"]
+    head = rows[0]
+    mine = {r[head.index("Jalon")]: r for r in rows[1:] if r[head.index("Jalon")] in
+            ("Quart", "Moitié")}
+    assert mine["Quart"][head.index("Budget")] == "1 234 567 €"
+    assert mine["Quart"][head.index("Dépensé")] == "2 500 €"
+    assert mine["Moitié"][head.index("Budget")] == "999 €"
+    assert mine["Quart"][head.index("% achevé")] == "25%"
+    assert mine["Moitié"][head.index("% achevé")] == "50%"
+    import zipfile
+
+    styles = zipfile.ZipFile(saved).read("xl/styles.xml").decode()
+    assert ",\\€" not in styles and '" €"' in styles.replace("&quot;", '"')
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_nothing_shows_hash_marks_and_no_serif_font(shown, lang):
+    """A cell too narrow for its number shows ###; LibreOffice then draws '#', and the PDF's
+    fonts hold the glyph. Cells carry named fonts, so no serif fallback either."""
+    from helpers import pdf_characters, pdf_fonts
+
+    for name in (p.name for p in list_presets()):
+        pdf = shown[f"{name}-{lang}"]
+        chars = pdf_characters(pdf)
+        assert "#" not in chars, name
+        assert "€" in chars or lang == "en" or name == "blank"
+        fonts = pdf_fonts(pdf)
+        assert fonts and not [f for f in fonts if "serif" in f.casefold().replace("sans", "")
+                              or "times" in f.casefold()], fonts
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_printed_pages(shown, lang):
+    """The Guide one page wide (portrait), the input sheets landscape: Milestones two pages
+    wide, Metrics and Team one."""
+    from helpers import pdf_pages
+
+    letter, a4 = (612.0, 792.0), (595.3, 841.9)
+    size = a4 if lang == "fr" else letter
+    guide = pdf_pages(shown[f"guide-{lang}"])
+    # about 70 rows of the Guide fill two pages; printed at 100% it would be two pages wide
+    assert len(guide) == 2, guide
+    assert all(abs(w - size[0]) < 1 and abs(h - size[1]) < 1 for w, h in guide)
+    for key, count in (("milestones", 2), ("metrics", 1), ("team", 1)):
+        pages = pdf_pages(shown[f"{key}-{lang}"])
+        assert len(pages) == count, (key, pages)
+        assert all(w > h for w, h in pages), key
+
+
+def test_gnumeric_reads_a_new_workbook_without_assertions(shown, tmp_path):
+    """ssconvert printed ~40 GLib-CRITICAL lines saving a new plan as .ods (validations of
+    no type) and more printing it (merged cells in the Guide)."""
+    import subprocess
+
+    from helpers import need
+
+    prog = need("ssconvert")
+    for name, lang in (("blank", "en"), ("digital-campaign", "fr")):
+        path = shown["new"][name, lang]
+        for ext in ("ods", "pdf"):
+            proc = subprocess.run([prog, str(path), str(tmp_path / f"{name}-{lang}.{ext}")],
+                                  capture_output=True, text=True, timeout=120)
+            assert proc.returncode == 0, proc.stderr
+            assert "CRITICAL" not in proc.stderr, (name, lang, ext, proc.stderr[:500])

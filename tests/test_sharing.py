@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from helpers import HAND_AS_OF, fill_plan, hand_plan
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from milestone_sheets import evaluate, load_plan
@@ -39,13 +41,23 @@ def test_calendar(tmp_path, lang, setting):
     review = evs[next(u for u in evs if u.endswith("plan-review@msheets"))]
     rrule = review["RRULE"]
     assert rrule["FREQ"] == ["MONTHLY"] and rrule["BYDAY"] == ["2FR"]
+    assert rrule["UNTIL"] == [date(2027, 2, 1)]  # the plan's last due date (M-012)
+    assert "EXDATE" not in review  # no Plan review milestone
     assert review["DTSTART"].dt.weekday() == 4
     milestones = [e for u, e in evs.items() if not u.endswith("plan-review@msheets")]
     # 13 milestones: the cancelled one and the one without a Due date are left out
     assert len(milestones) == 11
     m8 = next(e for e in milestones if str(e["SUMMARY"]).startswith("M-008"))
     assert m8["DTSTART"].dt == date(2026, 12, 31)
-    assert "Owner: Ana" in str(m8["DESCRIPTION"]) and "Budget:" in str(m8["DESCRIPTION"])
+    described = str(m8["DESCRIPTION"])
+    if lang == "fr":  # in the plan's language
+        assert "Responsable : Ana" in described and "Statut : Non commencé" in described
+        assert "Santé : À risque" in described and "Alertes : bloqué par M-007" in described
+        assert str(review["SUMMARY"]) == "Revue du plan : plan"
+    else:
+        assert "Owner: Ana" in described and "Budget: $2,000" in described
+        assert "Health: At risk" in described and "Flags: blocked by M-007" in described
+        assert str(review["SUMMARY"]) == "Plan review: plan"
     # importing again: the same UIDs, so events are updated rather than duplicated
     again = tmp_path / "again.ics"
     run("calendar", plan, "-o", again, "--as-of", AS_OF)
@@ -185,3 +197,184 @@ def test_html_renders_in_chromium(tmp_path):
     dom = subprocess.run([browser, *flags, "--dump-dom", out.as_uri()], capture_output=True,
                          text=True, timeout=120).stdout
     assert "Late work" in dom and "<svg" in dom
+
+
+def test_calendar_reviews_end_with_the_plan_and_skip_review_milestones(tmp_path):
+    """The recurring review stops at the plan's last due date (UNTIL) and leaves out the
+    occurrences a Plan review milestone stands for (EXDATE): the one on the same day, the
+    one a day after, and the nearest one, only, to a cancelled review between two."""
+    plan = fill_plan(tmp_path / "plan.xlsx", team=[{"owner": "Ana"}], milestones=[
+        {"milestone": "Kick-off", "owner": "Ana", "start": date(2026, 11, 2),
+         "due": date(2026, 11, 20)},
+        {"milestone": "December review", "owner": "Ana", "type": "Plan review",
+         "due": date(2026, 12, 11)},  # the 2nd Friday
+        {"milestone": "January review", "owner": "Ana", "type": "Plan review",
+         "due": date(2027, 1, 7)},  # the Thursday before the 2nd Friday (8 Jan)
+        {"milestone": "Mid-February review", "owner": "Ana", "type": "Plan review",
+         "due": date(2027, 2, 26), "status": "Cancelled"},  # 14 days after 12 Feb
+        {"milestone": "Wrap-up", "owner": "Ana", "due": date(2027, 3, 31)}])
+    out = tmp_path / "plan.ics"
+    assert run("calendar", plan, "-o", out, "--as-of", AS_OF).exit_code == 0
+    evs = events(out)
+    review = evs[next(u for u in evs if u.endswith("plan-review@msheets"))]
+    assert review["DTSTART"].dt == date(2026, 11, 13)
+    assert review["RRULE"]["UNTIL"] == [date(2027, 3, 31)]
+    left_out = [d.dt for d in review["EXDATE"].dts]
+    assert left_out == [date(2026, 12, 11), date(2027, 1, 8), date(2027, 2, 12)]
+    assert b"EXDATE;VALUE=DATE:" in out.read_bytes()
+
+
+def test_calendar_without_review_left_to_show(tmp_path):
+    """The lean-plan preset lists every monthly review as a milestone: no recurring event."""
+    plan = tmp_path / "lean.xlsx"
+    assert run("new", plan, "--template", "lean-plan", "--start", "2026-11-02").exit_code == 0
+    out = tmp_path / "lean.ics"
+    assert run("calendar", plan, "-o", out, "--as-of", AS_OF).exit_code == 0
+    evs = events(out)
+    assert not [u for u in evs if u.endswith("plan-review@msheets")]
+    reviews = [e for e in evs.values() if "plan review" in str(e["SUMMARY"])]
+    assert len(reviews) == 6
+
+
+@pytest.mark.parametrize(("lock", "app"), [("~$plan.xlsx", "Excel"),
+                                           (".~lock.plan.xlsx#", "LibreOffice")])
+def test_lock_file_refusal_says_what_to_do_after_a_crash(tmp_path, lock, app):
+    plan = hand_plan(tmp_path / "plan.xlsx")
+    (tmp_path / lock).write_text("left by a crash")
+    res = run("refresh", plan, "--as-of", AS_OF)
+    assert res.exit_code == 1
+    text = " ".join(res.output.split())
+    assert f"open in {app}" in text and f"Close it in {app}" in text
+    assert f"delete the lock file {lock}" in text and str(tmp_path.resolve()) in text
+    (tmp_path / lock).unlink()  # as the message says: then it works
+    assert run("refresh", plan, "--as-of", AS_OF).exit_code == 0
+
+
+def test_portfolio_columns_fit_their_headers_and_text(tmp_path):
+    a = hand_plan(tmp_path / "a-rather-long-plan-name-for-the-portfolio.xlsx")
+    b = hand_plan(tmp_path / "b.xlsx", lang="fr")
+    out = tmp_path / "portfolio.xlsx"
+    assert run("rollup", a, b, "-o", out, "--as-of", AS_OF).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Plans", "Owners", "Attention", "Problems"]
+    for ws in wb.worksheets:
+        widths = {i: d.width for d in ws.column_dimensions.values()
+                  for i in range(d.min, d.max + 1)}
+        for cell in ws[1]:
+            if isinstance(cell.value, str):  # bold, beside the filter button
+                assert widths[cell.column] >= len(cell.value) * 1.1 + 3, (ws.title, cell.value)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert widths[cell.column] >= min(len(cell.value), 60), (ws.title,
+                                                                             cell.value)
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # one language for a portfolio of English and French plans: English, as in the JSON
+    heads = [c.value for c in wb["Attention"][1]]
+    assert heads == ["Plan", "ID", "Milestone", "Owner", "Due", "Health", "Flags"]
+    health = {r[5] for r in wb["Attention"].iter_rows(min_row=2, values_only=True)}
+    assert health <= {"Overdue", "At risk"}
+
+
+def _long_flags_plan(path, lang="en"):
+    late = [{"id": f"M-00{i}", "milestone": f"Late {i}", "owner": "Ana",
+             "due": date(2026, 11, 2 + i)} for i in range(1, 5)]
+    return fill_plan(path, lang=lang, team=[{"owner": "Ana"}], metrics=[
+        {"metric": "CTR", "unit": "%", "baseline": 0.01, "target": 0.03, "current": 0.021,
+         "baseline_date": date(2026, 10, 1), "target_date": date(2026, 12, 31)}],
+        milestones=[*late, {"id": "M-009", "milestone": "Waits for everything", "owner": "Ana",
+                            "due": date(2026, 12, 15), "budget": 100, "actual": 150,
+                            "depends_on": "M-001, M-002, M-003, M-004"}])
+
+
+def test_text_report_cuts_nothing_in_a_file_and_uses_an_ellipsis_on_a_terminal(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from milestone_sheets.issues_text import print_rich_report
+    from milestone_sheets.report import to_text
+
+    plan = _long_flags_plan(tmp_path / "plan.xlsx")
+    flags = ("over budget, blocked by M-001, blocked by M-002, blocked by M-003, "
+             "blocked by M-004")
+    out = tmp_path / "f.txt"
+    assert run("report", plan, "--format", "text", "--output", out, "--as-of",
+               AS_OF).exit_code == 0
+    assert flags in out.read_text()
+    piped = run("report", plan, "--format", "text", "--as-of", AS_OF)
+    assert flags in piped.output
+    status = evaluate(load_plan(plan, as_of=HAND_AS_OF), HAND_AS_OF)
+    cut = to_text(status, width=40)
+    assert flags not in cut and "over budget, blocked by M-001, blocked …" in cut
+    screen = io.StringIO()
+    print_rich_report(status, Console(file=screen, width=120, color_system=None))
+    shown = screen.getvalue()
+    assert flags not in shown and "…" in shown
+    row = next(line for line in shown.splitlines() if "M-009" in line)
+    assert "over budget, blocked by M-001, blocked … │" in row
+    # a % metric shows as a percentage, as on its sheet (not 0.021 / 0.03)
+    assert "2.1%" in out.read_text() and "3%" in out.read_text()
+
+
+def test_reports_speak_the_plan_language(tmp_path):
+    plan = _long_flags_plan(tmp_path / "plan.xlsx", lang="fr")
+    text = run("report", plan, "--format", "text", "--as-of", AS_OF).output
+    md = run("report", plan, "--format", "markdown", "--as-of", AS_OF).output
+    out = tmp_path / "plan.html"
+    assert run("report", plan, "--format", "html", "-o", out, "--as-of", AS_OF).exit_code == 0
+    html = out.read_text()
+    for doc in (text, md, html):
+        for french in ("Jalons", "En retard", "bloqué par M-001", "dépassement de budget",
+                       "2,1 %", "3 %", "Prochaine revue"):
+            assert french in doc, french
+        for english in ("as of", "As of", "Needs attention", "Overdue", "blocked by",
+                        "over budget", "Next review", "Milestones", " done,", "error(s)"):
+            assert english not in doc, english
+    assert "À surveiller" in text and "À surveiller" in md
+    assert "Chronologie" in html and "nov. 2026" in html and "déc. 2026" in html
+
+
+def test_html_months_read_as_months(tmp_path):
+    import re
+
+    plan = hand_plan(tmp_path / "plan.xlsx")
+    out = tmp_path / "plan.html"
+    assert run("report", plan, "--format", "html", "-o", out, "--as-of", AS_OF).exit_code == 0
+    labels = re.findall(r'fill="#666">([^<]+)</text>', out.read_text())
+    assert labels[:3] == ["Nov 2026", "Dec 2026", "Jan 2027"]  # "Nov 26" read as a day
+
+
+@given(st.lists(st.dates(date(2026, 1, 1), date(2028, 12, 31)), max_size=40, unique=True),
+       st.lists(st.dates(date(2025, 12, 1), date(2029, 1, 31)), max_size=15),
+       st.integers(1, 60))
+def test_each_review_milestone_takes_out_at_most_its_nearest_occurrence(occurrences, reviews,
+                                                                        half_days):
+    from datetime import timedelta
+
+    from milestone_sheets.ics import reviews_left_out
+
+    half = timedelta(days=half_days)
+    occurrences.sort()
+    out = reviews_left_out(occurrences, reviews, half)
+    assert out == sorted(set(out)) and set(out) <= set(occurrences)
+    assert len(out) <= len(reviews)
+    for d in out:  # each left out for a milestone closer than half a cadence ...
+        assert any(abs(r - d) < half for r in reviews)
+    for r in reviews:  # ... and each milestone near an occurrence took out the nearest
+        near = [d for d in occurrences if abs(r - d) < half]
+        if near:
+            assert min(near, key=lambda d: (abs(r - d), d)) in out
+
+
+@given(st.text(max_size=80), st.integers(1, 60))
+def test_cut_keeps_short_text_and_marks_what_it_cuts(text, width):
+    from milestone_sheets.report import cut
+
+    shown = cut(text, width)
+    if len(text) <= width:
+        assert shown == text
+    else:
+        assert len(shown) == width and shown.endswith("…") and text.startswith(shown[:-1])
+    assert cut(text, None) == text

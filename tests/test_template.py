@@ -139,3 +139,234 @@ def test_unknown_template_and_suffix(tmp_path):
 def test_next_monday():
     assert next_monday(date(2026, 11, 23)) == date(2026, 11, 30)  # a Monday: the next one
     assert next_monday(date(2026, 11, 25)) == date(2026, 11, 30)
+
+
+# --------------------------------------------------------------------------- issue 16
+
+
+def _parts(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+
+
+def _catalogue(lang):
+    """Every text msheets may put in a new workbook in `lang`: labels, help, choices, words,
+    the Guide's prose and the presets' data in that language."""
+    from milestone_sheets.template import GUIDE, preset_rows
+
+    def flat(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for v in x.values():
+                yield from flat(v)
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                yield from flat(v)
+
+    out = set(flat(GUIDE[lang])) | set(schema.DEFAULT_PHASES[lang])
+    out |= {s.label(lang) for s in schema.SHEETS.values()}
+    for cols in (*schema.COLUMNS.values(), schema.SETTINGS_COLUMNS):
+        for c in cols:
+            out |= {c.label(lang), c.help_fr if lang == "fr" else c.help}
+    for ch in schema.CHOICES.values():
+        out |= set(ch.names(lang))
+    out |= {schema.health_label(h, lang) for h in schema.HEALTH}
+    out |= {schema.metric_status_label(m, lang) for m in schema.METRIC_STATUS}
+    for s in schema.SETTINGS:
+        out |= {s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))}
+    out |= {schema.word(k, lang) for k in schema.WORDS}
+    for p in list_presets():
+        out |= set(flat(preset_rows(p, lang, START)))
+        for key in ("plan_name", "phases"):
+            v = p.data.get(key)
+            for item in (v if isinstance(v, list) else [v]):
+                if isinstance(item, dict):
+                    out.add(item[lang])
+        out |= {t["name"] for t in p.data.get("team", [])}
+    return {x for x in out if isinstance(x, str)}
+
+
+def _strings(path):
+    """Every text a person sees in the workbook: cells, sheet names, input and error
+    messages of the validations, print footers."""
+    import re
+    from html import unescape
+
+    wb = openpyxl.load_workbook(path)
+    out = set(wb.sheetnames)
+    for ws in wb.worksheets:
+        out |= {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+        for v in ws.data_validations.dataValidation:
+            out |= {x for x in (v.promptTitle, v.prompt, v.errorTitle, v.error) if x}
+    for name, xml in _parts(path).items():
+        if name.startswith("xl/worksheets/"):
+            out |= {unescape(x) for x in re.findall(r"<oddFooter>(.*?)</oddFooter>", xml)}
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_word_comes_from_the_catalogue_in_the_workbook_language(books, name, lang):
+    catalogue = _catalogue(lang)
+    truncated = {x[:32] for x in catalogue}  # validation titles are cut at 32 characters
+    stray = {s for s in _strings(books[name, lang]) if s not in catalogue | truncated}
+    assert not stray, f"not in the {lang} catalogue: {sorted(stray)}"
+    other = _catalogue("fr" if lang == "en" else "en") - catalogue
+    assert not {s for s in _strings(books[name, lang]) if s in other}
+
+
+def test_french_preset_budgets_are_french(books):
+    ms = openpyxl.load_workbook(books["lean-plan", "fr"])["Jalons"]
+    budgets = [c.value for c in ms["J"][1:] if isinstance(c.value, str)]
+    assert budgets == ["50/mois"]
+    from milestone_sheets.parsing import parse_money
+
+    assert parse_money("50/mois").value is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_number_formats(books, lang):
+    wb = openpyxl.load_workbook(books["digital-campaign", lang])
+    ms = wb[schema.sheet_title("milestones", lang)]
+    letter = {c.key: openpyxl.utils.get_column_letter(i)
+              for i, c in enumerate(schema.MILESTONE_COLUMNS, start=1)}
+    budget = next(c for c in ms[letter["budget"]][1:] if isinstance(c.value, (int, float)))
+    # the space before the euro sign inside the quotes: survives a French LibreOffice save
+    expected = '#,##0" €";-#,##0" €"' if lang == "fr" else '"$"#,##0;-"$"#,##0'
+    assert budget.number_format == expected == schema.money_format("EUR" if lang == "fr"
+                                                                   else "USD")
+    # % Complete: 0.25, 25 and 25% all show 25%, as msheets reads them
+    assert ms.column_dimensions[letter["pct"]].number_format == '[<=1]0%;0"%"'
+    # plain numbers in General: 0.015 shows 0.015, not "0.02" as `0.##` did
+    effort = next(c for c in ms[letter["effort"]][1:] if isinstance(c.value, (int, float)))
+    assert effort.number_format == "General"
+    metrics = wb[schema.sheet_title("metrics", lang)]
+    rules = {str(k.sqref): [(r.formula, r.dxf.numFmt.formatCode if r.dxf and r.dxf.numFmt
+                             else None) for r in v]
+             for k, v in metrics.conditional_formatting._cf_rules.items()}
+    assert rules["F2:F1001"] == [(['AND(TRIM($B2)="%",ISNUMBER(F2))'], '[<=1]0.0%;0.0"%"')]
+    ctr = metrics["D2"]
+    assert metrics["B2"].value == "%" and ctr.value == 0.012 and ctr.number_format == "General"
+    log = wb[schema.sheet_title("metric_log", lang)]
+    (formula, fmt), = next(v for k, v in (
+        (str(k.sqref), [(r.formula[0], r.dxf.numFmt.formatCode) for r in v])
+        for k, v in log.conditional_formatting._cf_rules.items()) if k == "C2:C1001")
+    assert "VLOOKUP($B2," in formula and fmt == schema.METRIC_PERCENT_FORMAT
+
+
+def test_every_font_has_a_name(books):
+    import re
+
+    for path in books.values():
+        styles = _parts(path)["xl/styles.xml"]
+        fonts = re.search(r"<fonts[^>]*>(.*?)</fonts>", styles, re.S).group(1)
+        for font in re.findall(r"<font>.*?</font>|<font/>", fonts, re.S):
+            assert "<name " in font, font
+
+
+def test_nothing_gnumeric_cannot_handle(books):
+    """Gnumeric fails GLib assertions on validations of no type (saving as .ods) and on
+    merged cells (printing): a new workbook has neither, and keeps its input messages."""
+    import re
+
+    for path in books.values():
+        for name, xml in _parts(path).items():
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            assert "<mergeCell" not in xml
+            for dv in re.findall(r"<dataValidation [^>]*>", xml):
+                assert ' type="' in dv, dv
+    ms = openpyxl.load_workbook(books["blank", "en"])["Milestones"]
+    notes = {str(v.sqref).split(":")[0]: v for v in ms.data_validations.dataValidation}
+    assert notes["B2"].type == "textLength" and notes["B2"].prompt == schema.column(
+        "milestones", "milestone").help
+    assert notes["B2"].showErrorMessage is False
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_print_setup(books, lang):
+    wb = openpyxl.load_workbook(books["digital-campaign", lang])
+    title = {k: schema.sheet_title(k, lang) for k in schema.SHEETS}
+    footer = schema.word("footer", lang)
+    for key in ("guide", *schema.INPUT_SHEETS):
+        ws = wb[title[key]]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, key
+        assert ws.page_setup.fitToHeight == 0, key
+        assert ws.page_setup.paperSize == (9 if lang == "fr" else 1)
+        assert "&F" in footer and "&P" in footer
+        assert ws.oddFooter.right.text == footer.split("&R")[1]
+    guide = wb[title["guide"]]
+    assert guide.page_setup.orientation == "portrait" and guide.page_setup.fitToWidth in (1, None)
+    ms = wb[title["milestones"]]
+    # 23 columns: two landscape pages wide, ID and Milestone on each
+    assert ms.page_setup.fitToWidth == 2 and ms.print_title_cols == "$A:$B"
+    assert ms.print_title_rows == "$1:$1"
+    team = wb[title["team"]]
+    assert team.page_setup.fitToWidth in (1, None) and team.page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", PRESETS)
+def test_columns_fit_headers_and_values(books, name, lang):
+    from milestone_sheets.template import GUIDE, GUIDE_WIDTHS, MAX_WIDTH
+
+    wb = openpyxl.load_workbook(books[name, lang])
+    for key in ("milestones", "metrics", "metric_log", "team"):
+        ws = wb[schema.sheet_title(key, lang)]
+        widths = {i: d.width for d in ws.column_dimensions.values()
+                  for i in range(d.min, d.max + 1)}
+        for i, col in enumerate(schema.COLUMNS[key], start=1):
+            letter = openpyxl.utils.get_column_letter(i)
+            width = widths[i]
+            header = col.label(lang)
+            # bold, on two lines at most, the last beside the filter button
+            need = min(max(len(" ".join(header.split()[:k])) * 1.1,
+                           len(" ".join(header.split()[k:])) * 1.1 + 3)
+                       for k in range(1, max(2, len(header.split()))))
+            assert width >= need, (ws.title, header, width)
+            for cell in ws[letter][1:]:
+                if isinstance(cell.value, str):
+                    assert width >= min(len(cell.value), MAX_WIDTH), (ws.title, cell.value)
+                elif isinstance(cell.value, datetime):
+                    assert width >= 14, (ws.title, header)  # "30 sept. 2026"
+    guide = wb[schema.sheet_title("guide", lang)]
+    assert guide.column_dimensions["B"].width >= GUIDE_WIDTHS[1]
+    for _name, cmd, _text in GUIDE[lang]["command_rows"]:
+        assert len(cmd) * 1.2 < GUIDE_WIDTHS[1]  # in a monospace font, on one line
+
+
+def test_guide_date_examples_are_read_as_promised():
+    """The Guide promises what msheets does with text that stays text in a spreadsheet."""
+    from milestone_sheets.parsing import parse_date
+
+    assert parse_date("Q3 2026", "MDY").value == date(2026, 9, 30)
+    assert parse_date("end of Q3", "MDY", default_year=2026).value == date(2026, 9, 30)
+    assert parse_date("Sep 2026", "MDY").value == date(2026, 9, 30)  # typed as 'Sep 2026
+    assert parse_date("sept. 2026", "DMY").value == date(2026, 9, 30)
+    assert parse_date("T3 2026", "DMY").value == date(2026, 9, 30)
+    from milestone_sheets.template import GUIDE
+
+    dates_en = dict(GUIDE["en"]["intro"])["Dates"]
+    assert "'Sep 2026', into its first day" in dates_en and "apostrophe" in dates_en
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_new_speaks_the_workbook_language(tmp_path, lang):
+    from click.testing import CliRunner
+
+    from milestone_sheets.cli import cli
+
+    path = tmp_path / "plan.xlsx"
+    res = CliRunner().invoke(cli, ["new", str(path), "--lang", lang])
+    assert res.exit_code == 0
+    sheet = schema.sheet_title("milestones", lang)
+    assert res.output.strip() == schema.word("new_written", lang).format(
+        path=path, template="blank", lang=lang, name="plan.xlsx", sheet=sheet)
+    assert f"feuille {sheet}" in res.output if lang == "fr" else "the Milestones sheet" in \
+        res.output
+    again = CliRunner().invoke(cli, ["new", str(path), "--lang", lang])
+    assert again.exit_code == 1
+    assert ("existe déjà" if lang == "fr" else "already exists") in again.output
