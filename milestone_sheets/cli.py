@@ -123,6 +123,7 @@ def cli() -> None:
 
     \b
     msheets new plan.xlsx          write a new plan workbook to fill in
+    msheets import tasks.xlsx -o plan.xlsx   or start from the task list you keep
     msheets check plan.xlsx        list every problem by sheet and cell
     msheets refresh plan.xlsx      write health, budget, workload ... back
     msheets report plan.xlsx       a summary (text, markdown, html, json)
@@ -337,8 +338,12 @@ def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
 def import_cmd(source: Path, output: Path, sheet: str | None, maps: tuple[str, ...],
                status_maps: tuple[str, ...], lang: str | None, force: bool,
                dry_run: bool) -> None:
-    """Start from the plan you have: a task list (xlsx, xlsm, xls, ods, csv, tsv, MS Project
-    XML) as a new plan. Exit 0 written, 2 when SOURCE holds no task list or cannot be read."""
+    """Start a plan from the task list you already keep.
+
+    SOURCE: .xlsx, .xlsm, .xls, .ods, .csv, .tsv or MS Project XML. Prints the columns it
+    read as which field, what it skipped and why. Exit 0 written, 1 when OUTPUT exists
+    (see --force), 2 when SOURCE holds no task list or cannot be read (nothing written).
+    """
     from .importer import import_plan, parse_pairs, summary_lines
 
     result = import_plan(source, output, sheet=sheet,
