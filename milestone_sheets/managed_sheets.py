@@ -27,6 +27,10 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 from . import schema
 from .model import HISTORY_KEYS, Plan
 from .rules import MetricStatus, MilestoneStatus, PlanStatus
+from .xlsx.cells import CellValue, serial
+from .xlsx.opc import Package
+from .xlsx.transplant import add_rows
+from .xlsx.workbook import WorkbookPart
 
 MANAGED_ORDER = ("summary", "budget", "workload", "timeline", "issues", "history", "baseline")
 TIMELINE_MAX_ROWS = 1000
@@ -53,6 +57,7 @@ METRIC_PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 WEEK_FORMAT = "d mmm"
 _PX_PER_DEFAULT_COLUMN, _PX_PER_DEFAULT_ROW = 64, 20
+MAX_LINKS = 65_530  # hyperlinks Excel keeps on one sheet
 
 
 def flag_label(flag: str, lang: str) -> str:
@@ -131,6 +136,95 @@ class ManagedBook:
     titles: dict[str, str]  # sheet key -> title used, in MANAGED_ORDER
     baseline_added: list[str] = field(default_factory=list)  # IDs recorded for the first time
     history_replaced: bool = False  # History already had a row for this as-of date
+    # title -> the long tables' rows, written as XML into the sheet by the transplant
+    rows: dict[str, SheetRows] = field(default_factory=dict)
+
+    def complete(self) -> bytes:
+        """The scratch workbook with the recorded rows written in: the whole managed
+        sheets as one xlsx, for reading them on their own."""
+        pkg = Package.open(io.BytesIO(self.data))
+        book = WorkbookPart(pkg)
+        for title, rows in self.rows.items():
+            entry = book.sheet(title)
+            if entry is not None and entry.part is not None:
+                pkg.put(entry.part, add_rows(pkg.parts[entry.part], rows.cells, rows.links))
+        out = io.BytesIO()
+        pkg.save(out)
+        return out.getvalue()
+
+
+@dataclass
+class SheetRows:
+    """Cells and internal links recorded for a sheet instead of written by XlsxWriter,
+    which costs ~15 microseconds a cell: the Issues and Baseline of a large plan hold
+    100,000 and more. Rows and columns are 1-based; styles are XlsxWriter's cell format
+    indexes in the scratch workbook."""
+
+    cells: dict[int, dict[int, tuple[CellValue, int]]] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, location, shown)
+
+
+class _Recorder:
+    """Stands in for a Worksheet in the long tables: cells are recorded, not written. The
+    first cell of each format is written by XlsxWriter, so that the format is in the
+    scratch workbook; its index is known once the workbook is closed (`resolve`)."""
+
+    def __init__(self, ws: Worksheet, rows: SheetRows, date_1904: bool) -> None:
+        self.ws, self.rows, self.date_1904 = ws, rows, date_1904
+        self.name = ws.name
+        self._seen: set[int] = set()
+        self._cells: list[tuple[int, int, CellValue, Format | None]] = []
+
+    def _put(self, row: int, col: int, value: CellValue, fmt: Format | None) -> bool:
+        if fmt is not None and id(fmt) not in self._seen:
+            self._seen.add(id(fmt))
+            return False
+        self._cells.append((row + 1, col + 1, value, fmt))
+        return True
+
+    def resolve(self) -> None:
+        """The recorded cells with their formats' indexes (after the workbook is closed)."""
+        cells = self.rows.cells
+        for row, col, value, fmt in self._cells:
+            cells.setdefault(row, {})[col] = (value, fmt.xf_index or 0 if fmt else 0)
+        self._cells = []
+
+    def write_string(self, row: int, col: int, value: str, fmt: Format | None = None) -> int:
+        if not self._put(row, col, value, fmt):
+            return int(self.ws.write_string(row, col, value, fmt))
+        return 0
+
+    def write_number(self, row: int, col: int, value: float, fmt: Format | None = None) -> int:
+        if not self._put(row, col, float(value), fmt):
+            return int(self.ws.write_number(row, col, value, fmt))
+        return 0
+
+    def write_boolean(self, row: int, col: int, value: bool, fmt: Format | None = None) -> int:
+        if not self._put(row, col, value, fmt):
+            return int(self.ws.write_boolean(row, col, value, fmt))
+        return 0
+
+    def write_blank(self, row: int, col: int, value: None, fmt: Format | None = None) -> int:
+        if fmt is None or not self._put(row, col, None, fmt):
+            return int(self.ws.write_blank(row, col, value, fmt))
+        return 0
+
+    def write_datetime(self, row: int, col: int, value: date, fmt: Format | None = None) -> int:
+        if not self._put(row, col, serial(value, self.date_1904), fmt):
+            return int(self.ws.write_datetime(row, col, value, fmt))
+        return 0
+
+    def write_url(self, row: int, col: int, location: str, fmt: Format | None = None,
+                  string: str | None = None) -> int:
+        """An internal link ('internal:Sheet!A1') shown as `string`."""
+        shown = string if string is not None else location.removeprefix("internal:")
+        if len(self.rows.links) >= MAX_LINKS:  # Excel's limit per sheet: the text alone
+            return self.write_string(row, col, shown)
+        if not location.startswith("internal:") or not self._put(row, col, shown, fmt):
+            return int(self.ws.write_url(row, col, location, fmt, string))
+        self.rows.links.append((f"{xl_col_to_name(col)}{row + 1}",
+                                location.removeprefix("internal:"), shown))
+        return 0
 
 
 def build_managed_book(ctx: Context, titles: dict[str, str], *,
@@ -152,15 +246,25 @@ def build_managed_book(ctx: Context, titles: dict[str, str], *,
         "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False})
     book = _Book(ctx, wb)
     sheets = {key: wb.add_worksheet(title) for key, title in used.items()}
+    rows = {used[key]: SheetRows() for key in ("timeline", "issues", "baseline")}
+
+    recorders: list[_Recorder] = []
+
+    def recorder(key: str) -> _Recorder:
+        recorders.append(_Recorder(sheets[key], rows[used[key]], date_1904))
+        return recorders[-1]
+
     book.summary(sheets["summary"])
     book.budget(sheets["budget"])
     book.workload(sheets["workload"])
-    book.timeline(sheets["timeline"])
-    book.issues(sheets["issues"])
+    book.timeline(sheets["timeline"], recorder("timeline"))
+    book.issues(sheets["issues"], recorder("issues"))
     replaced = book.history(sheets["history"])
-    added = book.baseline(sheets["baseline"])
+    added = book.baseline(sheets["baseline"], recorder("baseline"))
     wb.close()
-    return ManagedBook(out.getvalue(), used, added, replaced)
+    for r in recorders:
+        r.resolve()
+    return ManagedBook(out.getvalue(), used, added, replaced, rows)
 
 
 # --------------------------------------------------------------------------- formats
@@ -243,8 +347,8 @@ class _Book:
 
     def put(self, ws: Worksheet, row: int, col: int, value: Any,
             fmt: Format | None = None) -> None:
-        """One cell by the value's type; None, NaN and infinities are left blank."""
-        if value is None:
+        """One cell by the value's type; None, "", NaN and infinities are left blank."""
+        if value is None or value == "":
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
@@ -625,7 +729,9 @@ class _Book:
 
     # ----------------------------------------------------------------- Timeline
 
-    def timeline(self, ws: Worksheet) -> None:
+    def timeline(self, ws: Worksheet, rows: Any = None) -> None:
+        """The milestones' bars over weeks or months; `rows` takes the milestone rows (a
+        recorder, or the sheet itself)."""
         ctx, f, status = self.ctx, self.f, self.ctx.status
         w = ctx.w
         items = [(s, s.milestone.due) for s in status.milestones if s.milestone.due is not None]
@@ -678,26 +784,29 @@ class _Book:
                   else [schema.month_year(date(2000, m, 1), self.lang) for m in range(1, 13)])
         ws.set_column(c0, c0 + len(periods) - 1, round(max(_width(x, 9, True) for x in widest), 1))
         bar = {h: f.get(bg_color="#" + c) for h, c in schema.HEALTH_COLOURS.items()}
+        out = rows if rows is not None else ws
         for r, (s, due) in enumerate(shown, start=3):
             m = s.milestone
-            self.milestone_link(ws, r, 0, s)
-            ws.write_string(r, 1, m.name)
+            self.milestone_link(out, r, 0, s)
+            out.write_string(r, 1, m.name)
             if m.owner:
-                ws.write_string(r, 2, m.owner)
-            self.put(ws, r, 3, s.start, f.date)
-            ws.write_datetime(r, 4, due, f.date)
-            self.health_cell(ws, r, 5, s.health)
+                out.write_string(r, 2, m.owner)
+            self.put(out, r, 3, s.start, f.date)
+            out.write_datetime(r, 4, due, f.date)
+            self.health_cell(out, r, 5, s.health)
             fill = bar[s.health]
             # the periods that overlap [start, due]
             for i in range(bisect_left(ends, s.start or due), bisect_right(periods, due)):
-                ws.write_blank(r, c0 + i, None, fill)
+                out.write_blank(r, c0 + i, None, fill)
         ws.write_string(len(shown) + 4, 0, f"R = {w('review')}; {w('today')} = "
                         f"{short_date(status.as_of, self.lang)}")
 
     # ----------------------------------------------------------------- Issues
 
-    def issues(self, ws: Worksheet) -> None:
+    def issues(self, ws: Worksheet, rows: Any = None) -> None:
+        """One row per issue; `rows` takes them (a recorder, or the sheet itself)."""
         ctx, f, plan = self.ctx, self.f, self.ctx.plan
+        sheet, ws = ws, rows if rows is not None else ws
         w = ctx.w
         labels = [w("severity"), w("sheet"), w("cell"), w("id"), w("milestone"), w("field"),
                   w("value"), w("message")]
@@ -736,6 +845,7 @@ class _Book:
             ws.write_string(r, 7, i.message)
         if not issues:
             ws.write_string(1, 0, w("no_issues"))
+        ws = sheet
         self.widths(ws, [max(_width(lb, bold=True) for lb in (labels[0], *(
             s for s, _ in severity.values()))) + 1,
             max(16.0, *(_width(t) for t in plan.sheet_titles.values())), 9, 10,
@@ -787,10 +897,12 @@ class _Book:
 
     # ----------------------------------------------------------------- Baseline
 
-    def baseline(self, ws: Worksheet) -> list[str]:
+    def baseline(self, ws: Worksheet, rows: Any = None) -> list[str]:
         """The entries recorded before, in their order, then the milestones not yet recorded
-        (Due, Budget, this as-of date). Returns the IDs recorded now."""
+        (Due, Budget, this as-of date). Returns the IDs recorded now. `rows` takes the
+        entries (a recorder, or the sheet itself)."""
         ctx, f = self.ctx, self.f
+        sheet, ws = ws, rows if rows is not None else ws
         as_of = ctx.status.as_of
         labels = baseline_headers(self.lang)
         self.header(ws, 0, labels)
@@ -820,6 +932,7 @@ class _Book:
             self.put(ws, r, 3, m.budget, f.money)
             ws.write_datetime(r, 4, as_of, f.date)
             added.append(m.id)
+        ws = sheet
         self.widths(ws, [12, min(45.0, max(30.0, _width(longest))), 14, 14,
                          max(14.0, _width(labels[4], bold=True))])
         ws.freeze_panes(1, 0)

@@ -236,13 +236,16 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
     for key in MANAGED_ORDER:
         title = book.titles[key]
         entry = workbook.sheet(title)
+        recorded = book.rows.get(title)
+        rows = (recorded.cells, recorded.links) if recorded is not None else None
         if entry is not None and entry.part is not None and entry.kind == "worksheet":
             workbook.drop_names_of(title)
             remove_tree(pkg, entry.part)
-            part = transplant_sheet(scratch, title, pkg, styles, remap, name=entry.part)
+            part = transplant_sheet(scratch, title, pkg, styles, remap, name=entry.part,
+                                    rows=rows)
             workbook.point_sheet_to(title, part)
             continue
-        part = transplant_sheet(scratch, title, pkg, styles, remap)
+        part = transplant_sheet(scratch, title, pkg, styles, remap, rows=rows)
         if key == "summary":
             guide = plan.sheet_titles.get("guide")
             position = workbook.index(guide) + 1 if guide and workbook.sheet(guide) else 0

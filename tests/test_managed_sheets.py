@@ -42,8 +42,8 @@ class Built:
 
     def __init__(self, plan: Plan, book: ManagedBook) -> None:
         self.plan, self.book = plan, book
-        self.wb = openpyxl.load_workbook(io.BytesIO(book.data))
-        self.zip = zipfile.ZipFile(io.BytesIO(book.data))
+        self.wb = openpyxl.load_workbook(io.BytesIO(book.complete()))
+        self.zip = zipfile.ZipFile(io.BytesIO(book.complete()))
 
     def ws(self, key: str) -> Any:
         return self.wb[self.book.titles[key]]
@@ -586,3 +586,28 @@ def test_flags_and_bars():
 def test_history_row_has_every_key(en):
     status = evaluate(en.plan, HAND_AS_OF)
     assert tuple(history_row(status)) == HISTORY_KEYS
+
+
+def test_recorded_rows_read_as_xlsxwriter_would_write_them(hand_en, monkeypatch):
+    """The long tables' rows skip XlsxWriter's per-cell cost; written in by the transplant,
+    they hold the same values, formats and links as XlsxWriter's own cells."""
+    from milestone_sheets import managed_sheets
+
+    def snapshot(data: bytes) -> dict:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        return {ws.title: {c.coordinate: (c.value, c.number_format, c.fill.fgColor.rgb,
+                                          c.font.b, c.font.color.rgb if c.font.color else None,
+                                          c.hyperlink.location if c.hyperlink else None)
+                           for row in ws.iter_rows() for c in row if c.value is not None
+                           or c.fill.fgColor.rgb != "00000000"}
+                for ws in wb.worksheets}
+
+    plan = load_plan(hand_en, as_of=HAND_AS_OF)
+    status = evaluate(plan, plan.as_of)
+    book = build_managed_book(Context(plan, status), {})
+    assert sum(len(r.cells) for r in book.rows.values()) > 10  # the recorder was used
+    assert any(r.links for r in book.rows.values())
+    monkeypatch.setattr(managed_sheets._Recorder, "_put", lambda *args: False)
+    direct = build_managed_book(Context(plan, status), {})
+    assert not any(r.cells for r in direct.rows.values())
+    assert snapshot(book.complete()) == snapshot(direct.complete())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .cells import split_ref, xml_text
 from .opc import CT_COMMENTS, CT_VML, NS_MAIN, Package, main_prefix
+from .sheet_patch import child_position
 
 NOTE_MARK = "msheets:"
 AUTHOR = "msheets"
@@ -276,40 +277,7 @@ def _add_legacy_drawing(sheet: bytes, rid: str) -> bytes:
                  b'2006/relationships"' + sheet[at:])
         rel_prefix = "r"
     el = f'<{p}legacyDrawing {rel_prefix}:id="{rid}"/>'.encode()
-    return sheet[:(at := _before_top_level(sheet, p, _AFTER_LEGACY))] + el + sheet[at:]
-
-
-_TAG = re.compile(rb"<(/?)([\w:.-]+)[^>]*?(/?)>")
-
-
-def _before_top_level(sheet: bytes, prefix: str, names: tuple[str, ...]) -> int:
-    """Where a worksheet child goes that must precede the first of `names` (children of
-    <worksheet>, not the elements of the same name inside an extLst or a cfRule)."""
-    p = prefix.encode()
-    end_data = sheet.find(b"</" + p + b"sheetData>")
-    at = end_data if end_data >= 0 else sheet.find(b"<" + p + b"sheetData")
-    wanted = {p + n.encode() for n in names}
-    depth = 0
-    for m in _TAG.finditer(sheet, max(at, 0)):
-        if m[1]:  # a closing tag
-            if depth == 0:  # </sheetData> itself, or </worksheet>
-                if m[2] == p + b"worksheet":
-                    return m.start()
-                continue
-            depth -= 1
-            continue
-        if depth == 0 and m[2] in wanted:
-            return m.start()
-        if depth == 0 and m[2].endswith(b"AlternateContent"):
-            # Excel wraps controls and OLE objects in mc:AlternateContent: it stands where
-            # the element it wraps would
-            close = sheet.find(b"AlternateContent>", m.end())
-            inner = {t[2] for t in _TAG.finditer(sheet, m.end(), close)}
-            if inner & wanted:
-                return m.start()
-        if not m[3]:
-            depth += 1
-    return sheet.rfind(b"</" + p + b"worksheet>")
+    return sheet[:(at := child_position(sheet, p, _AFTER_LEGACY))] + el + sheet[at:]
 
 
 def _rel_prefix(sheet: bytes) -> str | None:

@@ -265,7 +265,7 @@ class Package:
 
     # ------------------------------------------------------------------ saving
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path | IO[bytes]) -> None:
         """Write the package: original parts in their order (same names, same bytes where
         unchanged), then new ones."""
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:

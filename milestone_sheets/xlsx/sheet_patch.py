@@ -272,3 +272,36 @@ def _widen_dimension(head: bytes, pat: _Patterns, col: int, row: int) -> bytes:
         return head
     new = f"{first}:{column_letter(new_col)}{new_row}".encode()
     return head[:m.start(1)] + new + head[m.end(1):]
+
+
+_TAG = re.compile(rb"<(/?)([\w:.-]+)[^>]*?(/?)>")
+
+
+def child_position(sheet: bytes, prefix: str, names: tuple[str, ...]) -> int:
+    """Where a worksheet child goes that must precede the first of `names` (children of
+    <worksheet>, not the elements of the same name inside an extLst or a cfRule)."""
+    p = prefix.encode()
+    end_data = sheet.find(b"</" + p + b"sheetData>")
+    at = end_data if end_data >= 0 else sheet.find(b"<" + p + b"sheetData")
+    wanted = {p + n.encode() for n in names}
+    depth = 0
+    for m in _TAG.finditer(sheet, max(at, 0)):
+        if m[1]:  # a closing tag
+            if depth == 0:  # </sheetData> itself, or </worksheet>
+                if m[2] == p + b"worksheet":
+                    return m.start()
+                continue
+            depth -= 1
+            continue
+        if depth == 0 and m[2] in wanted:
+            return m.start()
+        if depth == 0 and m[2].endswith(b"AlternateContent"):
+            # Excel wraps controls and OLE objects in mc:AlternateContent: it stands where
+            # the element it wraps would
+            close = sheet.find(b"AlternateContent>", m.end())
+            inner = {t[2] for t in _TAG.finditer(sheet, m.end(), close)}
+            if inner & wanted:
+                return m.start()
+        if not m[3]:
+            depth += 1
+    return sheet.rfind(b"</" + p + b"worksheet>")

@@ -12,10 +12,13 @@ import copy
 import io
 import re
 from collections.abc import Callable
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from .cells import CellValue, xml_text
 from .opc import NS_MAIN, Package
+from .sheet_patch import PatchCell, child_position, patch_sheet
 from .styles import StyleSheet
 from .workbook import WorkbookPart
 
@@ -167,12 +170,47 @@ def _source_of(rels_part: str) -> str:
     return f"{folder}/{source}" if folder else source
 
 
+# Worksheet children that follow <hyperlinks> (ECMA-376 CT_Worksheet order).
+_AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
+                     "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
+                     "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF",
+                     "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+                     "extLst")
+
+
+def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
+             links: list[tuple[str, str, str]]) -> bytes:
+    """A scratch worksheet with more cells (row -> column -> (value, cell format index in
+    the scratch workbook)) and internal hyperlinks (cell, location, text shown)."""
+    if cells:
+        patch = {r: {c: PatchCell(v, s) for c, (v, s) in row.items()}
+                 for r, row in cells.items()}
+        data = patch_sheet(data, patch, lambda base, style: base).data
+    if links:
+        xml = "".join(f"<hyperlink ref={quoteattr(ref)} location={quoteattr(xml_text(loc))} "
+                      f"display={quoteattr(xml_text(shown))}/>" for ref, loc, shown in links)
+        end = data.find(b"</hyperlinks>")
+        if end >= 0:
+            data = data[:end] + xml.encode("utf-8") + data[end:]
+        else:
+            at = child_position(data, "", _AFTER_HYPERLINKS)
+            data = (data[:at] + b"<hyperlinks>" + xml.encode("utf-8") + b"</hyperlinks>"
+                    + data[at:])
+    return data
+
+
 def transplant_sheet(scratch: Scratch, title: str, pkg: Package, styles: StyleSheet,
-                     remap: tuple[list[int], list[int]], name: str | None = None) -> str:
-    """Copy the scratch sheet `title` into `pkg`; returns its part name there."""
+                     remap: tuple[list[int], list[int]], name: str | None = None,
+                     rows: tuple[dict[int, dict[int, tuple[CellValue, int]]],
+                                 list[tuple[str, str, str]]] | None = None) -> str:
+    """Copy the scratch sheet `title` (with `rows`: cells and links to add) into `pkg`;
+    returns its part name there."""
     src_part = scratch.sheet_part(title)
     xfs, dxfs = remap
-    data = sheet_xml(scratch.pkg.parts[src_part], scratch.strings, xfs, dxfs)
+    data = scratch.pkg.parts[src_part]
+    if rows is not None:
+        data = add_rows(data, *rows)
+    data = sheet_xml(data, scratch.strings, xfs, dxfs)
     scratch.pkg.put(src_part, data)
     return copy_tree(scratch.pkg, src_part, pkg, name)
 
