@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 
 EPOCH_1900 = date(1899, 12, 30)  # serial 0 as Excel counts (its 1900 leap-year bug included)
 EPOCH_1904 = date(1904, 1, 1)
@@ -15,6 +15,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
+@functools.cache  # the long tables ask for the same few columns again and again
 def column_letter(index: int) -> str:
     """1 -> A, 27 -> AA."""
     out = ""
@@ -58,6 +59,17 @@ def xml_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+# One pass in C over a text: characters XML cannot hold dropped, & < > escaped.
+_ESCAPE = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
+_ESCAPE.update({c: None for c in (0xFFFE, 0xFFFF, *range(0xD800, 0xE000))})
+_ESCAPE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+
+
+def escape_text(text: str) -> str:
+    """Element text as XML holds it (`xml_text`, then escaped)."""
+    return text.translate(_ESCAPE)
+
+
 CellValue = str | int | float | bool | None
 
 
@@ -77,6 +89,6 @@ def cell_xml(ref: str, value: CellValue, style: int | None, prefix: str = "") ->
             return f'<{c} r="{ref}"{s}/>'
         number = int(value) if value.is_integer() and abs(value) < 1e15 else value
         return f'<{c} r="{ref}"{s}><{prefix}v>{number!r}</{prefix}v></{c}>'
-    text = escape(xml_text(str(value)))
+    text = escape_text(str(value))
     return (f'<{c} r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">'
             f"{text}</{prefix}t></{prefix}is></{c}>")

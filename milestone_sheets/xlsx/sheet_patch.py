@@ -8,7 +8,7 @@ validations, sparklines, `mc:AlternateContent` and every attribute stay as they 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .cells import CellValue, cell_ref, cell_xml, column_index, column_letter
@@ -34,9 +34,6 @@ class PatchResult:
 class _Patterns:
     def __init__(self, prefix: str) -> None:
         p = re.escape(prefix.encode())
-        self.sheet_data = re.compile(rb"<" + p + rb"sheetData\s*/>|<" + p + rb"sheetData>"
-                                     rb"(.*?)</" + p + rb"sheetData>", re.S)
-        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
         self.dimension = re.compile(rb"<" + p + rb'dimension ref="([^"]*)"')
         self.cols = re.compile(rb"<" + p + rb"col\b([^>]*?)/?>")
@@ -60,19 +57,20 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
     """
     prefix = main_prefix(data)
     pat = _Patterns(prefix)
-    m = pat.sheet_data.search(data)
-    if m is None:
+    span = _sheet_data(data, prefix)
+    if span is None:
         raise ValueError("the worksheet has no sheetData")
-    col_styles = _column_styles(data[:m.start()], pat)
+    data_start, body_start, body_end, data_end = span
+    col_styles = _column_styles(data[:data_start], pat)
     result = PatchResult(b"")
-    body = m[1] or b""
+    body = data[body_start:body_end]
     out: list[bytes] = []
     pending = sorted(cells)
     i = 0
     at = 0
     last_row = 0
     max_col = 0
-    for rm in pat.row.finditer(body):
+    for rm in _rows(body, prefix):
         r_attr = _R.search(rm[1])
         row = int(r_attr[2]) if r_attr and r_attr[2] else last_row + 1
         last_row = row
@@ -100,14 +98,78 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
         out.append(_new_row(row, cells[row], prefix, col_styles, derive, result))
         max_col = max(max_col, *cells[row])
     new_body = b"".join(out)
-    head = data[:m.start()]
+    head = data[:data_start]
     if max_col:
         head = _widen_dimension(head, pat, max_col, max(last_row, *pending) if pending
                                 else last_row)
     p = prefix.encode()
     result.data = (head + b"<" + p + b"sheetData>" + new_body + b"</" + p + b"sheetData>"
-                   + data[m.end():])
+                   + data[data_end:])
     return result
+
+
+def _sheet_data(data: bytes, prefix: str) -> tuple[int, int, int, int] | None:
+    """(start of <sheetData>, start of its content, end of its content, end of the
+    element); an empty <sheetData/> has no content."""
+    p = prefix.encode()
+    start = data.find(b"<" + p + b"sheetData")
+    if start < 0:
+        return None
+    close = data.find(b">", start)
+    if data[close - 1:close] == b"/":
+        return start, close + 1, close + 1, close + 1
+    end = data.rfind(b"</" + p + b"sheetData>")
+    if end < 0:
+        return None
+    return start, close + 1, end, end + len(b"</" + p + b"sheetData>")
+
+
+class _Row:
+    """One <row> element found in sheetData: where it is, its attributes and content
+    (None for an empty <row/>), read like a regex match: [0], [1], [2], start(), end()."""
+
+    __slots__ = ("_data", "_end", "_start", "attrs", "body")
+
+    def __init__(self, data: bytes, start: int, end: int, attrs: bytes,
+                 body: bytes | None) -> None:
+        self._data, self._start, self._end, self.attrs, self.body = data, start, end, attrs, body
+
+    def __getitem__(self, i: int) -> bytes | None:
+        return self._data[self._start:self._end] if i == 0 else (self.attrs, self.body)[i - 1]
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def _rows(body: bytes, prefix: str) -> Iterator[_Row]:
+    """The <row> elements of sheetData's content, found with plain searches (a regex with
+    a lazy body costs a second per 10,000 rows)."""
+    p = prefix.encode()
+    open_tag, close_tag = b"<" + p + b"row", b"</" + p + b"row>"
+    name_len = len(open_tag)
+    at = 0
+    while True:
+        start = body.find(open_tag, at)
+        if start < 0:
+            return
+        after = body[start + name_len:start + name_len + 1]
+        if after not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            at = start + name_len
+            continue
+        gt = body.find(b">", start)
+        if body[gt - 1:gt] == b"/":
+            yield _Row(body, start, gt + 1, body[start + name_len:gt - 1], None)
+            at = gt + 1
+            continue
+        end = body.find(close_tag, gt)
+        if end < 0:
+            raise ValueError("a row of the worksheet is not closed")
+        stop = end + len(close_tag)
+        yield _Row(body, start, stop, body[start + name_len:gt], body[gt + 1:end])
+        at = stop
 
 
 def _column_styles(head: bytes, pat: _Patterns) -> dict[int, int]:
@@ -133,7 +195,7 @@ def _stale(body: bytes, row: int, clear: tuple[int, set[int], CellStyle | None],
     return out
 
 
-def _patch_row(rm: re.Match[bytes], row: int, wanted: dict[int, PatchCell], prefix: str,
+def _patch_row(rm: _Row, row: int, wanted: dict[int, PatchCell], prefix: str,
                pat: _Patterns, col_styles: dict[int, int],
                derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
     body = rm[2] or b""
@@ -255,8 +317,13 @@ def _widen_spans(attrs: bytes, col: int) -> bytes:
     return attrs[:m.start()] + f'spans="{int(m[1])}:{col}"'.encode() + attrs[m.end():]
 
 
+def widen_dimension(data: bytes, col: int, row: int, prefix: str = "") -> bytes:
+    """The worksheet with its <dimension> covering column `col` and row `row`."""
+    return _widen_dimension(data, _Patterns(prefix), col, row)
+
+
 def _widen_dimension(head: bytes, pat: _Patterns, col: int, row: int) -> bytes:
-    m = pat.dimension.search(head)
+    m = pat.dimension.search(head[:4096])
     if m is None:
         return head
     ref = m[1].decode()

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 import re
 from collections.abc import Callable
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from .cells import CellValue, xml_text
+from .cells import CellValue, cell_xml, column_letter, escape_text, xml_text
 from .opc import NS_MAIN, Package
-from .sheet_patch import PatchCell, child_position, patch_sheet
+from .sheet_patch import PatchCell, child_position, patch_sheet, widen_dimension
 from .styles import StyleSheet
 from .workbook import WorkbookPart
 
@@ -183,9 +184,12 @@ def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
     """A scratch worksheet with more cells (row -> column -> (value, cell format index in
     the scratch workbook)) and internal hyperlinks (cell, location, text shown)."""
     if cells:
-        patch = {r: {c: PatchCell(v, s) for c, (v, s) in row.items()}
-                 for r, row in cells.items()}
-        data = patch_sheet(data, patch, lambda base, style: base).data
+        existing = {int(r) for r in _ROW_NUMBER.findall(data)}
+        shared = {r: {c: PatchCell(v, s) for c, (v, s) in row.items()}
+                  for r, row in cells.items() if r in existing}
+        if shared:  # rows XlsxWriter wrote cells on too: merged cell by cell
+            data = patch_sheet(data, shared, lambda base, style: base).data
+        data = _insert_rows(data, {r: row for r, row in cells.items() if r not in existing})
     if links:
         xml = "".join(f"<hyperlink ref={quoteattr(ref)} location={quoteattr(xml_text(loc))} "
                       f"display={quoteattr(xml_text(shown))}/>" for ref, loc, shown in links)
@@ -199,6 +203,58 @@ def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
     return data
 
 
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+
+
+def _insert_rows(data: bytes, rows: dict[int, dict[int, tuple[CellValue, int]]]) -> bytes:
+    """New <row> elements put in order among XlsxWriter's (which have no prefix)."""
+    if not rows:
+        return data
+    start = data.find(b"<sheetData")
+    end = data.find(b"</sheetData>")
+    if end < 0:  # <sheetData/>
+        close = data.find(b"/>", start)
+        data = data[:close] + b"></sheetData>" + data[close + 2:]
+        end = data.find(b"</sheetData>")
+    body_at = data.find(b">", start) + 1
+    marks = [(int(m[1]), m.start()) for m in _ROW_NUMBER.finditer(data, body_at, end)]
+    pieces: list[bytes] = [data[:body_at]]
+    at = body_at
+    k = 0
+    for r in sorted(rows):
+        while k < len(marks) and marks[k][0] < r:
+            k += 1
+        where = marks[k][1] if k < len(marks) else end
+        pieces.append(data[at:where])
+        at = where
+        pieces.append(_row_xml(r, rows[r]).encode("utf-8"))
+    pieces.append(data[at:])
+    data = b"".join(pieces)
+    last_col = max(max(row) for row in rows.values())
+    return widen_dimension(data, last_col, max(rows))
+
+
+def _row_xml(row: int, cells: dict[int, tuple[CellValue, int]]) -> str:
+    """A <row> of new cells: `cell_xml`, inlined for the common kinds (the long tables
+    hold 100,000 cells and more)."""
+    number = str(row)
+    out = [f'<row r="{number}">']
+    add = out.append
+    for col in sorted(cells):
+        value, style = cells[col]
+        ref = column_letter(col) + number
+        s = f' s="{style}"' if style else ""
+        if isinstance(value, str) and value:
+            add(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                f"{escape_text(value)}</t></is></c>")
+        elif isinstance(value, float) and math.isfinite(value):
+            add(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
+        else:
+            add(cell_xml(ref, value, style))
+    out.append("</row>")
+    return "".join(out)
+
+
 def transplant_sheet(scratch: Scratch, title: str, pkg: Package, styles: StyleSheet,
                      remap: tuple[list[int], list[int]], name: str | None = None,
                      rows: tuple[dict[int, dict[int, tuple[CellValue, int]]],
@@ -207,10 +263,11 @@ def transplant_sheet(scratch: Scratch, title: str, pkg: Package, styles: StyleSh
     returns its part name there."""
     src_part = scratch.sheet_part(title)
     xfs, dxfs = remap
-    data = scratch.pkg.parts[src_part]
-    if rows is not None:
-        data = add_rows(data, *rows)
-    data = sheet_xml(data, scratch.strings, xfs, dxfs)
+    data = sheet_xml(scratch.pkg.parts[src_part], scratch.strings, xfs, dxfs)
+    if rows is not None:  # their formats mapped here, not by a pass over the whole sheet
+        cells, links = rows
+        data = add_rows(data, {r: {c: (v, xfs[s] if s else 0) for c, (v, s) in row.items()}
+                               for r, row in cells.items()}, links)
     scratch.pkg.put(src_part, data)
     return copy_tree(scratch.pkg, src_part, pkg, name)
 
