@@ -162,6 +162,10 @@ def only_sheets_visible(src: Path, dst: Path, titles: set[str]) -> Path:
                 text = re.sub(r'\s(activeTab|firstSheet)="\d+"', "", text)
                 text = text.replace("<workbookView ", f'<workbookView activeTab="{kept[0]}" '
                                     f'firstSheet="{kept[0]}" ', 1)
+                # LibreOffice prints a hidden sheet that has a print area: drop those
+                text = re.sub(r'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)"'
+                              r"[^>]*>[^<]*</definedName>",
+                              lambda m: m[0] if int(m[1]) in kept else "", text)
                 data = text.encode("utf-8")
             elif info.filename.startswith("xl/worksheets/sheet"):
                 data = data.replace(b' tabSelected="1"', b"")

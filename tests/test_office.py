@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -250,3 +251,49 @@ def test_gnumeric_reads_a_new_workbook_without_assertions(shown, tmp_path):
                                   capture_output=True, text=True, timeout=120)
             assert proc.returncode == 0, proc.stderr
             assert "CRITICAL" not in proc.stderr, (name, lang, ext, proc.stderr[:500])
+
+
+@pytest.fixture(scope="module")
+def managed_pdfs(tmp_path_factory):
+    """The bundled sample plans refreshed, each managed sheet printed alone to PDF by
+    LibreOffice in the plan's locale."""
+
+    from helpers import only_sheets_visible
+
+    from milestone_sheets.managed_sheets import MANAGED_ORDER
+    from milestone_sheets.writeback import refresh_workbook
+
+    d = tmp_path_factory.mktemp("managed")
+    samples = Path(__file__).resolve().parents[1] / "sample_workbooks"
+    out = {}
+    for lang, name, locale in (("en", "lean-plan-en", "en-US"),
+                               ("fr", "campagne-digitale-fr", "fr-FR")):
+        plan = shutil.copy(samples / f"{name}.xlsx", d / f"{name}.xlsx")
+        refresh_workbook(plan, as_of=date(2026, 12, 15))
+        files = [only_sheets_visible(plan, d / f"{key}-{lang}.xlsx",
+                                     {schema.sheet_title(key, lang)}) for key in MANAGED_ORDER]
+        for pdf in soffice_convert(files, "pdf", d / f"pdf-{lang}", locale=locale):
+            out[pdf.stem] = pdf
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_managed_sheets_print_well(managed_pdfs, lang):
+    """Printed by LibreOffice: the Summary on one page (it printed on 6, its chart cut), every
+    other managed sheet on as few pages as its rows need (one page wide), no '###', no serif
+    fallback font."""
+    from helpers import pdf_characters, pdf_fonts, pdf_pages
+
+    from milestone_sheets.managed_sheets import MANAGED_ORDER
+
+    pages = {key: pdf_pages(managed_pdfs[f"{key}-{lang}"]) for key in MANAGED_ORDER}
+    assert len(pages["summary"]) == 1, pages["summary"]
+    for key in ("budget", "workload", "timeline", "issues", "history", "baseline"):
+        assert 1 <= len(pages[key]) <= 2, (key, pages[key])
+    for key in ("timeline", "issues", "history", "workload"):
+        assert all(w > h for w, h in pages[key]), key  # landscape
+    for key in MANAGED_ORDER:
+        pdf = managed_pdfs[f"{key}-{lang}"]
+        assert "#" not in pdf_characters(pdf), key
+        assert not [f for f in pdf_fonts(pdf) if "times" in f.casefold()
+                    or "serif" in f.casefold().replace("sans", "")], key
