@@ -65,9 +65,17 @@ _ESCAPE.update({c: None for c in (0xFFFE, 0xFFFF, *range(0xD800, 0xE000))})
 _ESCAPE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
 
 
+_ESCAPE_ATTR = {**_ESCAPE, ord('"'): "&quot;", 0x09: "&#9;", 0x0A: "&#10;", 0x0D: "&#13;"}
+
+
 def escape_text(text: str) -> str:
     """Element text as XML holds it (`xml_text`, then escaped)."""
     return text.translate(_ESCAPE)
+
+
+def quote_attr(text: str) -> str:
+    """An attribute value, quoted, as XML holds it."""
+    return '"' + text.translate(_ESCAPE_ATTR) + '"'
 
 
 CellValue = str | int | float | bool | None

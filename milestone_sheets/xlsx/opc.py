@@ -12,9 +12,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
+
+from .cells import quote_attr
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,6 +29,9 @@ CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
+# zlib level of the parts written: 3 deflates twice as fast as 6 for a file about 10%
+# larger (every part is deflated again: zipfile cannot copy a part's compressed bytes).
+COMPRESS_LEVEL = 3
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Safe for files nobody checked: no entities, no network, no huge trees (package.py has
 # already refused DTDs and absurd sizes before anything is parsed).
@@ -108,8 +112,8 @@ class Relationships:
         out = [XML_DECLARATION.decode(), f'<Relationships xmlns="{NS_PKG_REL}">']
         for r in self.items:
             mode = ' TargetMode="External"' if r.external else ""
-            out.append(f"<Relationship Id={quoteattr(r.id)} Type={quoteattr(r.type)} "
-                       f"Target={quoteattr(r.target)}{mode}/>")
+            out.append(f"<Relationship Id={quote_attr(r.id)} Type={quote_attr(r.type)} "
+                       f"Target={quote_attr(r.target)}{mode}/>")
         out.append("</Relationships>")
         return "".join(out).encode("utf-8")
 
@@ -277,7 +281,7 @@ class Package:
                 else:
                     info = _copy_info(info)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data, compresslevel=6)
+                zf.writestr(info, data, compresslevel=COMPRESS_LEVEL)
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
@@ -296,8 +300,3 @@ def main_prefix(data: bytes) -> str:
     spreadsheetml main namespace."""
     m = _PREFIX.search(data[:4096])
     return (m[1].decode() + ":") if m and m[1] else ""
-
-
-def text_xml(text: str) -> str:
-    """Escaped element text."""
-    return escape(text)

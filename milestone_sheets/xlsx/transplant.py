@@ -13,11 +13,10 @@ import io
 import math
 import re
 from collections.abc import Callable
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from .cells import CellValue, cell_xml, column_letter, escape_text, xml_text
+from .cells import CellValue, cell_xml, column_letter, escape_text, quote_attr
 from .opc import NS_MAIN, Package
 from .sheet_patch import PatchCell, child_position, patch_sheet, widen_dimension
 from .styles import StyleSheet
@@ -191,8 +190,8 @@ def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
             data = patch_sheet(data, shared, lambda base, style: base).data
         data = _insert_rows(data, {r: row for r, row in cells.items() if r not in existing})
     if links:
-        xml = "".join(f"<hyperlink ref={quoteattr(ref)} location={quoteattr(xml_text(loc))} "
-                      f"display={quoteattr(xml_text(shown))}/>" for ref, loc, shown in links)
+        xml = "".join(f'<hyperlink ref="{ref}" location={quote_attr(loc)} '
+                      f"display={quote_attr(shown)}/>" for ref, loc, shown in links)
         end = data.find(b"</hyperlinks>")
         if end >= 0:
             data = data[:end] + xml.encode("utf-8") + data[end:]
