@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
+from . import __version__, schema
 from .errors import INTERNAL_ERROR_EXIT, MsheetsError
 
 if TYPE_CHECKING:
@@ -52,22 +52,38 @@ AS_OF = click.option("--as-of", type=DATE, default=None,
                           "Settings sheet's As-of date, else today.")
 
 
-def exit_code_of(exc: Exception) -> int:
-    """Print one line for an exception and return the exit code of contract section 7:
-    a MsheetsError's own code (1 refused or bad option, 2 not readable as a plan); 3 for
-    anything else, a bug in msheets (MSHEETS_DEBUG=1 prints the traceback first)."""
+def exit_code_of(exc: Exception, lang: str = "en") -> int:
+    """Print one line for an exception, in `lang` (the plan's language), and return the exit
+    code of contract section 7: a MsheetsError's own code (1 refused or bad option, 2 not
+    readable as a plan); 3 for anything else, a bug in msheets (MSHEETS_DEBUG=1 prints the
+    traceback first)."""
     if isinstance(exc, MsheetsError):
-        click.echo(f"Error: {exc.message}", err=True)
+        click.echo(schema.say("cli_error", lang, message=exc.message), err=True)
         return exc.exit_code
     debug = bool(os.environ.get("MSHEETS_DEBUG"))
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())
-    click.echo(f"Error: internal error of msheets {__version__} ({detail}). This is a bug in "
-               "msheets, not a problem with your file: please report it to the msheets "
-               "maintainers with the command you ran"
-               + ("." if debug else " and what it prints with MSHEETS_DEBUG=1 set."), err=True)
+    message = schema.say("cli_internal", lang, version=__version__, detail=detail) + (
+        "." if debug else schema.word("cli_internal_debug", lang))
+    click.echo(schema.say("cli_error", lang, message=message), err=True)
     return INTERNAL_ERROR_EXIT
+
+
+def _language_of(exc: Exception, options: dict[str, Any]) -> str:
+    """The language to report a command's error in: the error's own, else the command's
+    --lang, else that of the plan the command was given (read again, as far as it can be:
+    this runs only when something went wrong), else English."""
+    if isinstance(exc, MsheetsError) and exc.lang:
+        return exc.lang
+    if options.get("lang") in schema.LANGUAGES:
+        return str(options["lang"])
+    path = options.get("path")
+    if isinstance(path, Path) and path.is_file():
+        from .reader import plan_language
+
+        return plan_language(path) or "en"
+    return "en"
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,26 +98,33 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             raise click.Abort() from None
         except Exception as exc:
-            raise click.exceptions.Exit(exit_code_of(exc)) from None
+            raise click.exceptions.Exit(exit_code_of(exc, _language_of(exc, kwargs))) from None
 
     return wrapper
 
 
 def as_of_notice(plan: Plan, as_of_option: date | None, what: str) -> str | None:
-    """What `report` and `check` say about the as-of date the workbook was last refreshed
-    for (its Summary sheet), or None when it was never refreshed."""
+    """What `report` and `check` (`what`) say about the as-of date the workbook was last
+    refreshed for (its Summary sheet), in the plan's language; None when it was never
+    refreshed."""
     last = plan.refreshed_as_of
     if last is None:
         return None
+    lang = plan.language
+    this = schema.word(f"cli_this_{what}", lang)
     if last == plan.as_of:
-        return (f"Note: workbook last refreshed for {last.isoformat()}, the date this {what} "
-                "is as of.")
+        return schema.say("cli_refreshed_same", lang, last=last.isoformat(), what=this)
     source = ("--as-of" if as_of_option is not None
-              else "the Settings sheet's As-of date" if plan.settings.as_of is not None
-              else "today")
-    return (f"Note: workbook last refreshed for {last.isoformat()}; this {what} is as of "
-            f"{plan.as_of.isoformat()} ({source}). Use --as-of {last.isoformat()} to match "
-            "the workbook's Summary sheet.")
+              else schema.say("cli_source_settings", lang, sheet=_title(plan, "settings"))
+              if plan.settings.as_of is not None else schema.word("cli_source_today", lang))
+    return schema.say("cli_refreshed_other", lang, last=last.isoformat(), what=this,
+                      date=plan.as_of.isoformat(), source=source,
+                      summary=_title(plan, "summary"))
+
+
+def _title(plan: Plan, key: str) -> str:
+    """The tab title of one of the plan's sheets (its default title when absent)."""
+    return plan.sheet_titles.get(key) or schema.sheet_title(key, plan.language)
 
 
 def _after_line(text: str, line: int, insert: str) -> str:
@@ -177,7 +200,7 @@ def check(path: Path, as_json: bool, as_of: date | None) -> None:
 
         click.echo(dumps([i.to_json() for i in plan.issues], indent=True))
     else:
-        click.echo(issues_table(plan.issues, color=sys.stdout.isatty()), nl=False)
+        click.echo(issues_table(plan, color=sys.stdout.isatty()), nl=False)
     if notice:
         click.echo(notice, err=as_json)
     if plan.errors:
@@ -231,7 +254,7 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
         from .safe_write import write_text_atomic
 
         write_text_atomic(output, text)
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(schema.say("cli_wrote", plan.language, path=output), err=True)
     else:
         click.echo(text, nl=False)
 
@@ -255,21 +278,23 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
     result = refresh_workbook(path, output=output, as_of=as_of, today=date.today(),
                               dry_run=dry_run)
     plan, status = result.plan, result.status
+    lang = plan.language
     for line in result.changes:
-        click.echo(("would change: " if dry_run else "") + line)
-    errors = len(plan.errors)
+        click.echo(schema.say("cli_would_change", lang, change=line) if dry_run else line)
     warnings = sum(1 for i in plan.issues if i.severity == "warning")
-    t = status.totals
-    summary = (f"{t['milestones']} milestones: {t['done']} done, {t['overdue']} overdue, "
-               f"{t['at_risk']} at risk, {t['due_soon']} due soon; {errors} error(s), "
-               f"{warnings} warning(s) (see the Issues sheet)")
+    summary = schema.say("cli_summary", lang, **status.totals, errors=len(plan.errors),
+                         warnings=warnings, issues=_title(plan, "issues"))
     if dry_run:
-        click.echo(f"Dry run as of {plan.as_of.isoformat()}: nothing was written. {summary}")
+        click.echo(schema.say("cli_dry_run", lang, date=plan.as_of.isoformat(),
+                              summary=summary))
         return
     if result.missing_in_copy:
-        click.echo("note: the copy lacks " + "; ".join(result.missing_in_copy), err=True)
-    backup = f" (previous version kept as {result.backup.name})" if result.backup else ""
-    click.echo(f"Refreshed {result.target} as of {plan.as_of.isoformat()}{backup}. {summary}")
+        click.echo(schema.say("cli_copy_lacks", lang, parts="; ".join(result.missing_in_copy)),
+                   err=True)
+    backup = (schema.say("cli_backup", lang, name=result.backup.name) if result.backup
+              else "")
+    click.echo(schema.say("cli_refreshed", lang, path=result.target,
+                          date=plan.as_of.isoformat(), backup=backup, summary=summary))
 
 
 @cli.command()
@@ -288,9 +313,8 @@ def calendar(path: Path, output: Path, as_of: date | None) -> None:
     data = build_calendar(evaluate(plan, plan.as_of))
     with atomic_path(output) as tmp:
         tmp.write_bytes(data)
-    events = data.count(b"BEGIN:VEVENT")
-    click.echo(f"Wrote {output}: {events} event(s). Import it again after changes: events "
-               "are updated, not duplicated.")
+    click.echo(schema.say("cli_calendar", plan.language, path=output,
+                          n=data.count(b"BEGIN:VEVENT")))
 
 
 @cli.command()

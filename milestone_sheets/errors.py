@@ -8,13 +8,19 @@ from __future__ import annotations
 
 
 class MsheetsError(Exception):
-    """Base class: a problem the user can act on (exit 1 unless a subclass says otherwise)."""
+    """Base class: a problem the user can act on (exit 1 unless a subclass says otherwise).
+
+    `lang` is the language of the plan it is about, when known (the command line then
+    prints "Erreur :" before a French plan's message); None when the plan could not be
+    read far enough to tell.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, lang: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.lang = lang
 
     def __str__(self) -> str:
         return self.message

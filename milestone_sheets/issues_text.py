@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import SEVERITIES, Issue
+from . import schema
+from .model import SEVERITIES, Issue, Plan
 from .rules import PlanStatus
 
 
@@ -13,26 +14,42 @@ def _value(v: object) -> str:
     return s if len(s) <= 30 else s[:29] + "…"
 
 
-def issues_table(issues: list[Issue], color: bool = False) -> str:
-    """Issues grouped by severity with Sheet!Cell references, and a one-line count."""
+_GROUP_TITLE = {"error": "cli_errors", "warning": "cli_warnings", "info": "cli_infos"}
+
+
+def issues_table(plan: Plan, color: bool = False) -> str:
+    """The plan's issues grouped by severity with Sheet!Cell references, the field's name and
+    the message, then a one-line count: in the plan's language."""
+    lang = plan.language
+    sheet_keys = {title: key for key, title in plan.sheet_titles.items()}
+    labels: dict[tuple[str, str], str] = {}
+
+    def field_label(issue: Issue) -> str:
+        key = (issue.sheet, issue.field)
+        if key not in labels:
+            sheet = sheet_keys.get(issue.sheet) or schema.find_sheet_key(issue.sheet)
+            labels[key] = schema.field_label(sheet, issue.field, lang)
+        return labels[key]
+
     lines: list[str] = []
     counts = {s: 0 for s in SEVERITIES}
     for sev in SEVERITIES:
-        group = [i for i in issues if i.severity == sev]
+        group = [i for i in plan.issues if i.severity == sev]
         counts[sev] = len(group)
         if not group:
             continue
-        title = f"{sev.upper()}S ({len(group)})"
+        title = schema.say(_GROUP_TITLE[sev], lang, n=len(group))
         lines.append(f"\x1b[1m{title}\x1b[0m" if color else title)
+        fields = list(map(field_label, group))
         where_w = max(len(i.where) for i in group)
-        field_w = max(len(i.field) for i in group)
-        for i in group:
+        field_w = max(map(len, fields))
+        for i, field in zip(group, fields, strict=True):
             value = f"  [{_value(i.value)}]" if i.value not in (None, "") else ""
-            lines.append(f"  {i.where.ljust(where_w)}  {i.field.ljust(field_w)}  "
+            lines.append(f"  {i.where.ljust(where_w)}  {field.ljust(field_w)}  "
                          f"{i.message}{value}")
         lines.append("")
-    lines.append(f"{counts['error']} error(s), {counts['warning']} warning(s), "
-                 f"{counts['info']} info")
+    lines.append(schema.say("cli_counts", lang, errors=counts["error"],
+                            warnings=counts["warning"], infos=counts["info"]))
     return "\n".join(lines) + "\n"
 
 

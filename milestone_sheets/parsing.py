@@ -3,7 +3,7 @@
 Every parser takes the raw cell value (what the spreadsheet stored: None,
 str, float, int, bool, date or datetime) and returns a `Parsed` result:
 the value, whether text had to be interpreted (so the reader can say what it
-was read as), or an error message.
+was read as), or an error message in the plan's language (`lang`, en by default).
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
 
 
 def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
-               date_1904: bool = False) -> Parsed:
+               date_1904: bool = False, lang: str = "en") -> Parsed:
     """A date cell, serial number (in the workbook's date system) or text date (ISO, order,
     month names, quarters)."""
     kind = type(raw)
@@ -215,12 +215,14 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
     if isinstance(raw, date):
         return Parsed(raw)
     if isinstance(raw, bool):
-        return Parsed(error="is TRUE/FALSE, not a date")
+        return _not(schema.word("i_bool", lang), "i_a_date", lang)
     if isinstance(raw, (int, float)):
         d = serial_to_date(float(raw), date_1904)
-        return Parsed(d) if d else Parsed(error=f"{raw!r} is not a date")
+        shown = repr(raw).replace(".", ",") if lang == "fr" else repr(raw)
+        return Parsed(d) if d else Parsed(error=schema.say("i_serial_not_date", lang,
+                                                           value=shown))
     if isinstance(raw, (time, timedelta)):
-        return Parsed(error="is a time, not a date")
+        return _not(schema.word("i_type_time", lang), "i_a_date", lang)
     text = str(raw).strip()
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         d = serial_to_date(float(text), date_1904)
@@ -232,8 +234,28 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
     except (ValueError, OverflowError):
         d = None
     if d is None:
-        return Parsed(error=f"cannot read {text!r} as a date")
+        return _cannot_read(text, "i_a_date", lang)
     return Parsed(d, interpreted=True)
+
+
+def _not(kind: str, what: str, lang: str) -> Parsed:
+    """The error "is <kind>, not <what>" (what: a catalogue key, i_a_number ...)."""
+    return Parsed(error=schema.say("i_not", lang, kind=kind, what=schema.word(what, lang)))
+
+
+_KINDS = ((bool, "bool"), (datetime, "datetime"), (date, "date"), (time, "time"),
+          (timedelta, "timedelta"))
+
+
+def _not_a(raw: object, what: str, lang: str) -> Parsed:
+    """The error "is a <kind of raw>, not <what>": a date where a number was expected."""
+    kind = next(name for kind, name in _KINDS if isinstance(raw, kind))
+    return _not(schema.word(f"i_type_{kind}", lang), what, lang)
+
+
+def _cannot_read(text: str, what: str, lang: str) -> Parsed:
+    return Parsed(error=schema.say("i_cannot_read", lang, text=text,
+                                   what=schema.word(what, lang)))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -304,9 +326,9 @@ def _numeric_cell(raw: object) -> float | None:
     return None
 
 
-def _cell_amount(raw: object, what: str) -> Parsed | None:
+def _cell_amount(raw: object, what: str, lang: str) -> Parsed | None:
     """What a cell that needs no text reading holds (a number, a blank, a date where an
-    amount was expected), or None for text."""
+    amount was expected: `what`, a catalogue key), or None for text."""
     if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
         return Parsed(raw)
     if is_blank(raw):
@@ -315,13 +337,13 @@ def _cell_amount(raw: object, what: str) -> Parsed | None:
     if v is not None:
         return Parsed(v)
     if isinstance(raw, (date, datetime, time, timedelta, bool)):
-        return Parsed(error=f"is a {type(raw).__name__}, not {what}")
+        return _not_a(raw, what, lang)
     return None
 
 
-def parse_number(raw: object, what: str = "a number") -> Parsed:
+def parse_number(raw: object, lang: str = "en") -> Parsed:
     """A plain number: cell numbers, or text like '1,5', '8 h', '1.5k', '2.5%'."""
-    cell = _cell_amount(raw, what)
+    cell = _cell_amount(raw, "i_a_number", lang)
     if cell is not None:
         return cell
     text = str(raw).strip()
@@ -334,14 +356,14 @@ def parse_number(raw: object, what: str = "a number") -> Parsed:
         s, scale = s[:-1].strip(), 1000.0
     n = _number_text(s)
     if n is None:
-        return Parsed(error=f"cannot read {text!r} as {what}")
+        return _cannot_read(text, "i_a_number", lang)
     value = n * scale
     return Parsed(value, interpreted=not re.fullmatch(r"-?\d+(?:\.\d+)?", text))
 
 
-def parse_money(raw: object) -> Parsed:
+def parse_money(raw: object, lang: str = "en") -> Parsed:
     """Money: numbers, or text with symbols/codes, separators, 'k', and '/month'."""
-    cell = _cell_amount(raw, "an amount of money")
+    cell = _cell_amount(raw, "i_a_money", lang)
     if cell is not None:
         return cell
     text = str(raw).strip()
@@ -357,25 +379,25 @@ def parse_money(raw: object) -> Parsed:
         s, scale = m2[1], 1000.0
     n = _number_text(s.strip())
     if n is None:
-        return Parsed(error=f"cannot read {text!r} as an amount of money")
+        return _cannot_read(text, "i_a_money", lang)
     return Parsed(n * scale, interpreted=True, per_month=per_month)
 
 
-def parse_percent(raw: object) -> Parsed:
+def parse_percent(raw: object, lang: str = "en") -> Parsed:
     """0.5, 50, '50%' and '50 %' all mean 50%; above 100% is an error. Returns a fraction."""
     if is_blank(raw):
         return BLANK
     if isinstance(raw, bool):
-        return Parsed(error="is TRUE/FALSE, not a percentage")
+        return _not(schema.word("i_bool", lang), "i_a_percentage", lang)
     interpreted = False
     frac: float | None
     if isinstance(raw, (int, float)):
         n = float(raw)
         if not math.isfinite(n):
-            return Parsed(error="is not a finite number")
+            return Parsed(error=schema.word("i_not_finite", lang))
         frac = n if n <= 1 else n / 100
     elif isinstance(raw, (date, datetime, time, timedelta)):
-        return Parsed(error=f"is a {type(raw).__name__}, not a percentage")
+        return _not_a(raw, "i_a_percentage", lang)
     else:
         text = normalize_words(str(raw).strip())
         interpreted = True
@@ -386,26 +408,27 @@ def parse_percent(raw: object) -> Parsed:
             n2 = _number_text(text)
             frac = None if n2 is None else (n2 if n2 <= 1 else n2 / 100)
         if frac is None:
-            return Parsed(error=f"cannot read {str(raw).strip()!r} as a percentage")
+            return _cannot_read(str(raw).strip(), "i_a_percentage", lang)
     if frac < 0:
-        return Parsed(error="is negative; use 0% to 100%")
+        return Parsed(error=schema.word("i_negative_percent", lang))
     if frac > 1 + 1e-9:
-        return Parsed(error="is above 100%")
+        return Parsed(error=schema.word("i_above_100", lang))
     return Parsed(min(frac, 1.0), interpreted=interpreted)
 
 
-def parse_choice(raw: object, lookup: Any, what: str) -> Parsed:
-    """A dropdown value (English or French) to its English name."""
+def parse_choice(raw: object, lookup: Any, what: str, lang: str = "en") -> Parsed:
+    """A dropdown value (English or French) to its English name (`what`: the column's name,
+    for the error)."""
     text = clean_text(raw)
     if text is None:
         return BLANK
     value = lookup(text)
     if value is None:
-        return Parsed(error=f"unknown {what} {text!r}")
+        return Parsed(error=schema.say("i_unknown_choice", lang, what=what, text=text))
     return Parsed(value)
 
 
-def parse_status(raw: object) -> Parsed:
+def parse_status(raw: object, lang: str = "en") -> Parsed:
     """A Status: a dropdown value (English or French) to its English name, silently; a word
     other trackers use ("Blocked", "WIP", "Closed") to the status it stands for, interpreted
     (the reader says what it was read as); any other word is an error."""
@@ -418,7 +441,8 @@ def parse_status(raw: object) -> Parsed:
     value = schema.status_synonym(text)
     if value is not None:
         return Parsed(value, interpreted=True)
-    return Parsed(error=f"unknown Status {text!r}")
+    what = schema.column("milestones", "status").label(lang)
+    return Parsed(error=schema.say("i_unknown_choice", lang, what=what, text=text))
 
 
 def percent_metric_value(raw: object, value: float | None) -> float | None:

@@ -151,10 +151,6 @@ def find_header(grid: Grid, sheet_key: str) -> tuple[int, dict[str, int]] | None
     return None
 
 
-_NO_VALUE = ("formula has no computed value; open and save the file in Excel or LibreOffice "
-             "so it is calculated (read as blank)")
-
-
 _VALUE = attrgetter("value")
 _NUMBER_TYPES = {bool, int, float}
 
@@ -186,12 +182,14 @@ class SheetReader:
     Rows blank in every input column are left out; a blank cell is None. Each column is
     parsed in one pass, and each distinct raw value of a kind once (plans repeat phases,
     statuses, owners, dates and amounts; parsing is pure). Issues are recorded at their
-    cells and handed over in the order of the sheet (`issues_in_order`).
+    cells, in the plan's language, and handed over in the order of the sheet
+    (`issues_in_order`).
     """
 
     def __init__(self, grid: Grid, layout: SheetLayout, sheet_key: str, date_order: str,
-                 default_year: int) -> None:
+                 default_year: int, lang: str = "en") -> None:
         self.title = grid.title
+        self.lang = lang
         self._issues: list[tuple[int, int, Issue]] = []
         self.columns = {k: c for k, c in layout.columns.items()
                         if not schema.column(sheet_key, k).managed}
@@ -215,8 +213,8 @@ class SheetReader:
             at, number = by_ref.get(letters), int(ref[len(letters):])
             if at is not None and number in numbers:
                 keep.add(number - numbers.start)
-                self._issues.append((number, self.columns[at],
-                                     Issue("warning", self.title, ref, at, None, _NO_VALUE)))
+                self._issues.append((number, self.columns[at], Issue(
+                    "warning", self.title, ref, at, None, self.say("i_no_value"))))
         if len(keep) < len(rows):
             kept = sorted(keep)
             cells = {k: [v[i] for i in kept] for k, v in cells.items()}
@@ -225,18 +223,29 @@ class SheetReader:
             self.rows = list(numbers)
         self.cells = cells
         self._parsers: dict[str, Callable[[Any], Parsed]] = {
-            "date": lambda raw: parse_date(raw, date_order, default_year, grid.date_1904),
-            "number": parse_number,
-            "percent": parse_percent,
-            "money": parse_money,
+            "date": lambda raw: parse_date(raw, date_order, default_year, grid.date_1904,
+                                           lang),
+            "number": partial(parse_number, lang=lang),
+            "percent": partial(parse_percent, lang=lang),
+            "money": partial(parse_money, lang=lang),
         }
         for kind, choices in schema.CHOICES.items():
-            self._parsers[kind] = partial(parse_choice, lookup=choices.lookup,
-                                          what=kind.capitalize())
-        self._parsers["status"] = parse_status  # with the synonyms of other trackers
+            what = schema.column(_CHOICE_SHEET[kind], kind).label(lang)
+            self._parsers[kind] = partial(parse_choice, lookup=choices.lookup, what=what,
+                                          lang=lang)
+        # with the synonyms of other trackers
+        self._parsers["status"] = partial(parse_status, lang=lang)
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def say(self, key: str, **values: object) -> str:
+        """A message of the catalogue in the plan's language."""
+        return schema.say(key, self.lang, **values)
+
+    def number(self, value: float, spec: str = "g") -> str:
+        """A number as the plan's language writes it (1,234.50 or 1 234,50)."""
+        return schema.format_number(value, spec, self.lang)
 
     def ref(self, key: str, i: int) -> str:
         col = self.columns.get(key)
@@ -283,17 +292,18 @@ class SheetReader:
                     self.issue("error", key, i, p.error)
                 elif p.interpreted:
                     raw = str(self.raw(key, i)).strip()
-                    self.issue("info", key, i, f"read {raw!r} as {shown(p.value)}")
+                    self.issue("info", key, i, self.say("i_read_as", text=raw,
+                                                        value=shown(p.value)))
         return list(map(_VALUE, out))
 
     def dates(self, key: str) -> list[date | None]:
         return self._values("date", key, lambda d: d.isoformat())
 
     def numbers(self, key: str) -> list[float | None]:
-        return self._values("number", key, lambda v: f"{v:g}")
+        return self._values("number", key, self.number)
 
     def percents(self, key: str) -> list[float | None]:
-        return self._values("percent", key, lambda v: f"{v:.0%}")
+        return self._values("percent", key, lambda v: self.number(v, ".0%"))
 
     def money(self, key: str) -> list[Parsed]:
         """Parsed amounts (what was read is the caller's to say); unreadable ones are
@@ -315,11 +325,16 @@ class SheetReader:
         out, noted = self.parsed(kind, key)
         for i, p in enumerate(out if noted else ()):
             if p.error:
-                self.issue("error", key, i, p.error + "; pick a value from the dropdown")
+                self.issue("error", key, i, self.say("i_pick_dropdown", error=p.error))
             elif p.interpreted:
-                self.issue("info", key, i, f"read {clean_text(self.raw(key, i))!r} as "
-                           f"{p.value}")
+                self.issue("info", key, i, self.say(
+                    "i_read_as", text=clean_text(self.raw(key, i)),
+                    value=schema.choice_label(kind, p.value, self.lang)))
         return list(map(_VALUE, out))
+
+
+# The sheet whose column each dropdown (schema.CHOICES) fills, for the column's name.
+_CHOICE_SHEET = {"type": "milestones", "status": "milestones", "direction": "metrics"}
 
 
 # --------------------------------------------------------------------------- the plan
@@ -341,6 +356,40 @@ def load_plan(path: str | Path, as_of: date | None = None, today: date | None = 
         book.close()
     plan.package = pkg
     return plan
+
+
+def plan_language(path: str | Path) -> str | None:
+    """The language of the plan at `path` (its Settings sheet's Language, else its Milestones
+    tab's title), or None when the file cannot be read as a plan: for the messages about a
+    plan a command could not go through with (open in Excel, say)."""
+    try:
+        pkg = open_package(Path(path))  # the same safety checks as for reading it
+        book = Workbook(Path(path), pkg)
+    except Exception:
+        return None
+    try:
+        titles: dict[str, str] = {}
+        for title in book.titles:
+            key = schema.find_sheet_key(title)
+            if key:
+                titles.setdefault(key, title)
+        if "milestones" not in titles:
+            return None
+        lang = _detect_language(titles)
+        if "settings" in titles:
+            grid = book.grid(titles["settings"])
+            found = find_header(grid, "settings")
+            columns = found[1] if found else {"setting": 1, "value": 2}
+            for row in range(grid.row0 + 1, grid.last_row + 1):
+                name = grid.value(row, columns["setting"])
+                setting = schema.find_setting(str(name)) if name is not None else None
+                if setting is not None and setting.key == "language":
+                    lang = _language_value(grid.value(row, columns["value"])) or lang
+        return lang
+    except Exception:
+        return None
+    finally:
+        book.close()
 
 
 @contextmanager
@@ -423,6 +472,14 @@ def _detect_language(titles: dict[str, str]) -> str:
     return "fr" if schema.normalize(ms) == schema.normalize("Jalons") else "en"
 
 
+def _language_value(raw: Any) -> str | None:
+    """The language a Language setting names (fr, French, français ...), or None."""
+    text = clean_text(raw)
+    n = schema.normalize(text) if text else ""
+    return "fr" if n in ("fr", "francais", "french") else "en" if n in (
+        "en", "english", "anglais") else None
+
+
 def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[str, str],
                    issues: list[Issue], today: date) -> tuple[Settings, str]:
     raw: dict[str, tuple[Any, str]] = {}
@@ -435,12 +492,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
             setting = schema.find_setting(str(name))
             if setting is not None:
                 raw[setting.key] = (grid.value(row, value_col), cell_ref(value_col, row))
-    lang_raw = clean_text(raw.get("language", (None, ""))[0])
-    lang = _detect_language(titles)
-    if lang_raw:
-        n = schema.normalize(lang_raw)
-        lang = "fr" if n in ("fr", "francais", "french") else "en" if n in (
-            "en", "english", "anglais") else lang
+    lang = _language_value(raw.get("language", (None, ""))[0]) or _detect_language(titles)
     s = Settings(language=lang, currency=str(schema.SETTINGS_BY_KEY["currency"].default(lang)),
                  date_order=str(schema.SETTINGS_BY_KEY["date_order"].default(lang)),
                  plan_review=str(schema.SETTINGS_BY_KEY["plan_review"].default(lang)))
@@ -448,7 +500,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
 
     def bad(key: str, value: Any, ref: str, message: str) -> None:
         issues.append(Issue("error", sheet, ref, key, value,
-                            f"{message}; the default is used"))
+                            schema.say("i_default_used", lang, message=message)))
 
     order = raw.get("date_order")
     if order and not is_blank(order[0]):
@@ -456,7 +508,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         if o in ("MDY", "DMY", "YMD"):
             s.date_order = o
         else:
-            bad("date_order", order[0], order[1], "Date order must be MDY, DMY or YMD")
+            bad("date_order", order[0], order[1], schema.word("i_date_order", lang))
     for key, (value, ref) in raw.items():
         if is_blank(value) or key in ("language", "date_order"):
             continue
@@ -464,15 +516,15 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         if setting.kind == "text":
             setattr(s, key, clean_text(value) or getattr(s, key))
         elif setting.kind == "date":
-            p = parse_date(value, s.date_order, today.year)
+            p = parse_date(value, s.date_order, today.year, lang=lang)
             if p.error:
                 bad(key, value, ref, p.error)
             else:
                 setattr(s, key, p.value)
         else:
-            p = parse_number(value)
+            p = parse_number(value, lang)
             if p.error or p.value is None or p.value < 0:
-                bad(key, value, ref, p.error or "must not be negative")
+                bad(key, value, ref, p.error or schema.word("i_not_negative", lang))
             else:
                 setattr(s, key, round(p.value) if setting.kind == "int" else p.value)
     s.currency = s.currency.upper()
@@ -481,7 +533,13 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
 
 def _sheet(grid: Grid, layout: SheetLayout, sheet_key: str, settings: Settings,
            year: int) -> SheetReader:
-    return SheetReader(grid, layout, sheet_key, settings.date_order, year)
+    return SheetReader(grid, layout, sheet_key, settings.date_order, year, settings.language)
+
+
+def _title(plan: Plan, key: str) -> str:
+    """The tab title of a sheet of the plan (the default title in its language if absent),
+    for the messages that name it."""
+    return plan.sheet_titles.get(key) or schema.sheet_title(key, plan.language)
 
 
 def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
@@ -493,16 +551,15 @@ def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: S
     for i, (name, role, email) in enumerate(zip(s.texts("owner"), s.texts("role"),
                                                 s.texts("email"), strict=True)):
         if not name:
-            s.issue("warning", "owner", i, "team row without a name is ignored")
+            s.issue("warning", "owner", i, s.say("i_team_no_name"))
             continue
         if schema.normalize(name) in seen:
-            s.issue("warning", "owner", i, f"{name!r} is listed twice in Team; the first is "
-                    "used")
+            s.issue("warning", "owner", i, s.say("i_team_twice", name=name, sheet=grid.title))
             continue
         seen.add(schema.normalize(name))
         capacity = capacities[i]
         if capacity is not None and capacity < 0:
-            s.issue("error", "capacity", i, "capacity cannot be negative")
+            s.issue("error", "capacity", i, s.say("i_capacity_negative"))
             capacity = None
         team.append(TeamMember(s.rows[i], name, role, email, capacity))
     issues += s.issues_in_order()
@@ -519,7 +576,7 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
                   s.texts("notes"), strict=True)
     for i, (name, *fields) in enumerate(columns):
         if not name:
-            s.issue("error", "metric", i, "row has data but no Metric name")
+            s.issue("error", "metric", i, s.say("i_no_metric_name"))
             continue
         m = Metric(s.rows[i], name, *fields)
         if m.is_percent:
@@ -531,8 +588,9 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
             (m.direction == "Increase" and m.target < m.baseline)
             or (m.direction == "Decrease" and m.target > m.baseline)
         ):
-            s.issue("warning", "target", i, f"target {m.target:g} contradicts Direction "
-                    f"{m.direction} from baseline {m.baseline:g}")
+            s.issue("warning", "target", i, s.say(
+                "i_contradicts", target=s.number(m.target), baseline=s.number(m.baseline),
+                direction=schema.choice_label("direction", m.direction, s.lang)))
         metrics.append(m)
     issues += s.issues_in_order()
     return metrics
@@ -545,12 +603,13 @@ def _read_log(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Re
     for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
                                                 s.numbers("value"), strict=True)):
         if when is None and s.raw("date", i) is None:
-            s.issue("error", "date", i, "reading without a Date")
+            s.issue("error", "date", i, s.say("i_reading_no_date"))
         metric = known.get(schema.normalize(name)) if name else None
         if not name:
-            s.issue("error", "metric", i, "reading without a Metric name")
+            s.issue("error", "metric", i, s.say("i_reading_no_metric"))
         elif metric is None:
-            s.issue("warning", "metric", i, f"{name!r} is not in the Metrics sheet")
+            s.issue("warning", "metric", i, s.say("i_not_in_metrics", name=name,
+                                                  sheet=_title(plan, "metrics")))
         elif metric.is_percent:
             value = _percent_value(s, "value", i, value, metric, _target_ref(plan, metric))
         if when is not None and name and value is not None:
@@ -567,17 +626,16 @@ def _percent_value(s: SheetReader, key: str, i: int, value: float | None, metric
     value = percent_metric_value(s.raw(key, i), value)
     target = metric.target
     if value and target and max(abs(value / target), abs(target / value)) > SCALE_FACTOR:
-        side = (f"more than {SCALE_FACTOR} times" if abs(value) > abs(target)
-                else f"less than 1/{SCALE_FACTOR} of")
-        s.issue("warning", key, i, f"{_as_percent(value)} is {side} the Target of "
-                f"{metric.name!r} ({_as_percent(target)}, {target_ref}): was one of them typed "
-                "on the other scale? With Unit %, a number above 1 is percent points "
-                "(1.1 = 1.1%); a number up to 1, or a % cell, is a fraction (0.5 = 50%)")
+        side = s.say("i_scale_more" if abs(value) > abs(target) else "i_scale_less",
+                     n=SCALE_FACTOR)
+        s.issue("warning", key, i, s.say(
+            "i_scale", value=_as_percent(value, s.lang), side=side, metric=metric.name,
+            target=_as_percent(target, s.lang), ref=target_ref))
     return value
 
 
-def _as_percent(fraction: float) -> str:
-    return f"{fraction * 100:.4g}%"
+def _as_percent(fraction: float, lang: str) -> str:
+    return schema.format_number(fraction * 100, ".4g", lang) + ("%" if lang != "fr" else " %")
 
 
 def _target_ref(plan: Plan, metric: Metric) -> str:
@@ -603,11 +661,12 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
     depends_on = s.ids("depends_on")
     metric_names, target_values = s.texts("metric"), s.numbers("target_value")
     owner_keys = {o: schema.normalize(o) for o in set(owners) if o is not None}
+    team_title, metrics_title = _title(plan, "team"), _title(plan, "metrics")
     out: list[Milestone] = []
     for i in range(len(s)):
         name = names[i]
         if not name:
-            s.issue("error", "milestone", i, "row has data but no Milestone text", value="")
+            s.issue("error", "milestone", i, s.say("i_no_milestone_text"), value="")
             name = ""
         m = Milestone(s.rows[i], ids[i] or "", name, phases[i], strategies[i], tactics[i],
                       types[i] or "Implementation", None, False, starts[i], dues[i],
@@ -616,35 +675,36 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
                       depends_on=depends_on[i])
         owner = owners[i]
         if owner is None:
-            s.issue("warning", "owner", i, "no owner: pick a name from the Team sheet",
-                    value="")
+            s.issue("warning", "owner", i, s.say("i_no_owner", sheet=team_title), value="")
         elif owner_keys[owner] in team:
             m.owner, m.owner_known = team[owner_keys[owner]], True
         else:
             m.owner = owner
-            s.issue("warning", "owner", i, f"owner {owner!r} is not in the Team sheet")
+            s.issue("warning", "owner", i, s.say("i_owner_unknown", owner=owner,
+                                                 sheet=team_title))
         if m.due is None and s.raw("due", i) is None:
-            s.issue("error", "due", i, "missing Due date", value="")
+            s.issue("error", "due", i, s.say("i_missing_due"), value="")
         if m.start and m.due and m.due < m.start:
-            s.issue("error", "due", i, f"Due {m.due.isoformat()} is before Start "
-                    f"{m.start.isoformat()}; Start is ignored")
+            s.issue("error", "due", i, s.say("i_due_before_start", due=m.due.isoformat(),
+                                             start=m.start.isoformat()))
             m.start = None
         money = budgets[i]
         m.budget = money.value
         if money.interpreted and not money.per_month and money.value is not None:
-            s.issue("info", "budget", i, f"read {str(s.raw('budget', i)).strip()!r} as "
-                    f"{money.value:,.2f}")
+            s.issue("info", "budget", i, s.say(
+                "i_read_as", text=str(s.raw("budget", i)).strip(),
+                value=s.number(money.value, ",.2f")))
         actual = actuals[i]
         m.actual = actual.value
         if actual.per_month:
-            s.issue("warning", "actual", i, "Actual is money spent to date; '/month' is "
-                    "ignored")
+            s.issue("warning", "actual", i, s.say("i_actual_per_month"))
         elif actual.interpreted and actual.value is not None:
-            s.issue("info", "actual", i, f"read {str(s.raw('actual', i)).strip()!r} as "
-                    f"{actual.value:,.2f}")
+            s.issue("info", "actual", i, s.say(
+                "i_read_as", text=str(s.raw("actual", i)).strip(),
+                value=s.number(actual.value, ",.2f")))
         m.effort = efforts[i]
         if m.effort is not None and m.effort < 0:
-            s.issue("error", "effort", i, "effort cannot be negative")
+            s.issue("error", "effort", i, s.say("i_effort_negative"))
             m.effort = None
         m.pct = pcts[i]
         metric = metric_names[i]
@@ -657,16 +717,14 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
                                             _target_ref(plan, known_metric))
         if m.type == "Metric target":
             if not metric:
-                s.issue("warning", "metric", i, "Metric target milestone without a Metric",
-                        value="")
+                s.issue("warning", "metric", i, s.say("i_target_no_metric"), value="")
             elif schema.normalize(metric) not in metrics:
-                s.issue("warning", "metric", i, f"metric {metric!r} is not in the Metrics "
-                        "sheet")
+                s.issue("warning", "metric", i, s.say("i_metric_unknown", metric=metric,
+                                                      sheet=metrics_title))
             if m.target_value is None and s.raw("target_value", i) is None:
-                s.issue("warning", "target_value", i, "Metric target milestone without a "
-                        "Target value", value="")
+                s.issue("warning", "target_value", i, s.say("i_target_no_value"), value="")
         if m.status == "Done" and m.completed is None:
-            s.issue("warning", "completed", i, "Done without a Completed date", value="")
+            s.issue("warning", "completed", i, s.say("i_done_no_date"), value="")
         if money.per_month and m.budget is not None:
             _per_month_budget(s, i, m, settings.default_duration)
         out.append(m)
@@ -680,14 +738,14 @@ def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | N
     Done when % Complete is 100% or Completed holds a date (an info says so), else Not
     started."""
     if pct is not None and pct >= 1:
-        reason = "% Complete is 100%"
+        reason = s.say("i_done_by_pct")
     elif completed is not None:
-        reason = f"Completed holds a date ({completed.isoformat()})"
+        reason = s.say("i_done_by_date", date=completed.isoformat())
     else:
         return "Not started"
     blank = s.raw("status", i) is None
-    s.issue("info", "status", i, f"{'blank ' if blank else ''}Status read as Done: {reason}",
-            value="" if blank else None)
+    s.issue("info", "status", i, s.say("i_blank_status_done" if blank else "i_status_done",
+                                       reason=reason), value="" if blank else None)
     return "Done"
 
 
@@ -695,14 +753,14 @@ def _per_month_budget(s: SheetReader, i: int, m: Milestone, default_duration: in
     """'1,000/month' times the calendar months the milestone touches."""
     assert m.budget is not None
     if m.due is None:
-        s.issue("warning", "budget", i, "a per-month budget needs a Due date; counted as one "
-                "month")
+        s.issue("warning", "budget", i, s.say("i_month_needs_due"))
         return
     start = m.start or (m.due - timedelta(days=default_duration))
     months = months_touched(start, m.due)
     total = m.budget * months
-    s.issue("info", "budget", i, f"read {str(s.raw('budget', i)).strip()!r} as "
-            f"{m.budget:,.2f} x {months} month(s) = {total:,.2f}")
+    s.issue("info", "budget", i, s.say(
+        "i_per_month", text=str(s.raw("budget", i)).strip(), amount=s.number(m.budget, ",.2f"),
+        months=months, total=s.number(total, ",.2f")))
     m.budget = total
 
 
@@ -711,8 +769,9 @@ def _check_ids(milestones: list[Milestone], sheet: SheetReader) -> None:
     is the sheet's data row i)."""
     index = {m.row: i for i, m in enumerate(milestones)}
 
-    def issue(m: Milestone, key: str, message: str) -> None:
-        sheet.issue("error", key, index[m.row], message)
+    def issue(m: Milestone, key: str, message: str, **values: object) -> None:
+        """An error at column `key` of m's row: the catalogue's `message`, filled."""
+        sheet.issue("error", key, index[m.row], sheet.say(message, **values))
 
     next_number = 1
     if any(not m.id for m in milestones):  # blank IDs are filled after the highest M-number
@@ -726,7 +785,7 @@ def _check_ids(milestones: list[Milestone], sheet: SheetReader) -> None:
             continue
         key = m.id.casefold()
         if key in by_id:
-            issue(m, "id", f"duplicate ID {m.id!r} (also row {by_id[key].row})")
+            issue(m, "id", "i_duplicate_id", id=m.id, row=by_id[key].row)
         else:
             by_id[key] = m
     for m in milestones:
@@ -739,16 +798,16 @@ def _check_ids(milestones: list[Milestone], sheet: SheetReader) -> None:
         for dep in m.depends_on:
             target = by_id.get(dep.casefold())
             if target is None:
-                issue(m, "depends_on", f"depends on unknown ID {dep!r}")
+                issue(m, "depends_on", "i_unknown_dependency", id=dep)
             elif target is m:
-                issue(m, "depends_on", "a milestone cannot depend on itself")
+                issue(m, "depends_on", "i_self_dependency")
             else:
                 kept.append(target.id)
         m.depends_on = kept
     for cycle in _cycles(milestones, by_id):
         path = " -> ".join([c.id for c in cycle] + [cycle[0].id])
         for c in cycle:
-            issue(c, "depends_on", f"dependency cycle {path}")
+            issue(c, "depends_on", "i_cycle", path=path)
         members = {c.id for c in cycle}
         for c in cycle:
             c.depends_on = [d for d in c.depends_on if d not in members]

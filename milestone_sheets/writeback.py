@@ -128,7 +128,8 @@ def _columns(plan: Plan, sheet: str, keys: tuple[str, ...],
         cols[key] = next_col
         created.append(label)
         next_col += 1
-    return cols, [f"{layout.title}: added column(s) {', '.join(created)}"] if created else []
+    return cols, [schema.say("rf_added_columns", plan.language, sheet=layout.title,
+                             columns=", ".join(created))] if created else []
 
 
 def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan, sheet: str,
@@ -145,7 +146,8 @@ def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
     for key, col in managed.items():
         n = patched.changed.get(col, 0)
         if n and key in names:
-            changes.append(f"{layout.title}: {names[key]} changed in {n} cell(s)")
+            changes.append(schema.say("rf_changed", plan.language, sheet=layout.title,
+                                      column=names[key], n=n))
     return changes
 
 
@@ -162,7 +164,7 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
         m, row = s.milestone, s.milestone.row
         if m.id_filled:
             cells[row][cols["id"]] = PatchCell(m.id)
-            filled.append(f"{m.id} (row {row})")
+            filled.append(schema.say("rf_id_row", lang, id=m.id, row=row))
         cells[row][cols["health"]] = PatchCell(
             schema.health_label(s.health, lang),
             CellStyle(font_colour=schema.HEALTH_FONT.get(s.health, "000000"),
@@ -174,8 +176,9 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
     names = {k: schema.column("milestones", k).label(lang) for k in managed}
     changes += _patch(pkg, workbook, styles, plan, "milestones", cells, managed, names)
     if filled:
-        changes.append(f"{layout.title}: filled {len(filled)} blank ID(s): "
-                       f"{', '.join(filled[:10])}{' ...' if len(filled) > 10 else ''}")
+        changes.append(schema.say("rf_filled_ids", lang, sheet=layout.title, n=len(filled),
+                                  ids=", ".join(filled[:10]) + (" ..." if len(filled) > 10
+                                                                else "")))
     return changes
 
 
@@ -205,8 +208,9 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
     by_sheet: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for i in plan.issues:
         if i.severity in ("error", "warning") and i.cell:
-            by_sheet[i.sheet][i.cell].append(f"{schema.word(i.severity, plan.language)}: "
-                                             f"{i.message}")
+            by_sheet[i.sheet][i.cell].append(schema.say(
+                "rf_note", plan.language, severity=schema.word(i.severity, plan.language),
+                message=i.message))
     added = removed = 0
     for key in schema.INPUT_SHEETS:
         title = plan.sheet_titles.get(key)
@@ -219,7 +223,7 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
         removed += done.removed
     if not (added or removed):
         return []
-    return [f"notes: {added} cell(s) annotated, {removed} earlier note(s) removed"]
+    return [schema.say("rf_notes", plan.language, added=added, removed=removed)]
 
 
 # --------------------------------------------------------------------------- managed sheets
@@ -253,12 +257,14 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
             position = len(workbook.sheets)
         workbook.insert_sheet(title, part, position)
     add_scratch_names(workbook, scratch)
-    history = "replaced" if book.history_replaced else "added"
-    changes = [f"rebuilt {', '.join(book.titles[k] for k in MANAGED_ORDER[:5])}",
-               f"{book.titles['history']}: {history} the row for {status.as_of.isoformat()}"]
+    history = "rf_history_replaced" if book.history_replaced else "rf_history_added"
+    changes = [schema.say("rf_rebuilt", lang,
+                          sheets=", ".join(book.titles[k] for k in MANAGED_ORDER[:5])),
+               schema.say(history, lang, sheet=book.titles["history"],
+                          date=status.as_of.isoformat())]
     if book.baseline_added:
-        changes.append(f"{book.titles['baseline']}: recorded {len(book.baseline_added)} "
-                       "milestone(s)")
+        changes.append(schema.say("rf_baseline", lang, sheet=book.titles["baseline"],
+                                  n=len(book.baseline_added)))
     return changes
 
 
