@@ -183,6 +183,19 @@ def test_notes_on_a_sheet_without_any_create_the_parts_and_remove_them_again() -
     assert b"comments1" not in pkg.parts["[Content_Types].xml"]
 
 
+def test_notes_declare_the_relationships_namespace_on_the_root() -> None:
+    """openpyxl declares xmlns:r only on a sheet's tablePart, near its end: the new
+    legacyDrawing needs the root to declare it (else Excel and openpyxl refuse the file)."""
+    sheet = (f'<worksheet xmlns="{MAIN}"><sheetData/><tableParts count="1">'
+             f'<tablePart xmlns:r="{REL}" r:id="rId1"/></tableParts></worksheet>').encode()
+    pkg = _package({"[Content_Types].xml": CONTENT_TYPES, "xl/worksheets/sheet1.xml": sheet})
+    merge_notes(pkg, "xl/worksheets/sheet1.xml", [Note("A1", ["error: x"])])
+    assert pkg.parts["xl/worksheets/sheet1.xml"] == (
+        f'<worksheet xmlns:r="{REL}" xmlns="{MAIN}"><sheetData/><legacyDrawing r:id="rId2"/>'
+        f'<tableParts count="1"><tablePart xmlns:r="{REL}" r:id="rId1"/></tableParts>'
+        "</worksheet>").encode()
+
+
 def test_threaded_comment_cells_get_no_note() -> None:
     rels = SHEET_RELS.replace(b"</Relationships>", (
         b'<Relationship Id="rId3" Type="http://schemas.microsoft.com/office/2017/10/'

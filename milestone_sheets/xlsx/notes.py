@@ -281,8 +281,13 @@ def _add_legacy_drawing(sheet: bytes, rid: str) -> bytes:
 
 
 def _rel_prefix(sheet: bytes) -> str | None:
+    """The prefix the worksheet's root element binds to the relationships namespace (a
+    declaration further down, on a tablePart say, does not reach a new element)."""
+    root = re.search(rb"<(?:\w+:)?worksheet\b[^>]*>", sheet)
+    if root is None:
+        return None
     m = re.search(rb'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/'
-                  rb'relationships"', sheet[:4096])
+                  rb'relationships"', root[0])
     return m[1].decode() if m else None
 
 
