@@ -377,19 +377,6 @@ def import_cmd(source: Path, output: Path, sheet: str | None, maps: tuple[str, .
     click.echo("\n".join(summary_lines(result)))
 
 
-def _openpyxl_without_numpy() -> None:
-    """Import openpyxl without numpy (a tenth of a second at every start): openpyxl only
-    imports it to accept numpy scalars as cell values, and msheets writes none. Done by the
-    command only, so a program that imports msheets as a library keeps openpyxl as usual."""
-    if "numpy" in sys.modules or "openpyxl" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
-    try:
-        import openpyxl  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
 def main() -> None:
     """The `msheets` program: exit codes of contract section 7 (0 done; 1 refused, or
     `check` found errors; 2 not readable as a plan, or a bad option; 3 internal error)."""
@@ -399,8 +386,6 @@ def main() -> None:
         # that the exit would not free, and its passes over a large plan's records cost a
         # third of a report. (rollup reads many plans and keeps it.)
         gc.disable()
-    if command == "refresh":
-        _openpyxl_without_numpy()
     try:
         cli(prog_name="msheets")
     except Exception as exc:  # raised outside a command's `friendly` guard
