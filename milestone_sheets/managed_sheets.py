@@ -173,21 +173,30 @@ class _Recorder:
         self.ws, self.rows, self.date_1904 = ws, rows, date_1904
         self.name = ws.name
         self._seen: set[int] = set()
-        self._cells: list[tuple[int, int, CellValue, Format | None]] = []
+        self._formats: dict[int, Format] = {}
 
     def _put(self, row: int, col: int, value: CellValue, fmt: Format | None) -> bool:
-        if fmt is not None and id(fmt) not in self._seen:
-            self._seen.add(id(fmt))
-            return False
-        self._cells.append((row + 1, col + 1, value, fmt))
+        if fmt is None:
+            key = 0
+        else:
+            key = id(fmt)
+            if key not in self._seen:
+                self._seen.add(key)
+                self._formats[key] = fmt
+                return False
+        cells = self.rows.cells.get(row + 1)
+        if cells is None:
+            cells = self.rows.cells[row + 1] = {}
+        cells[col + 1] = (value, key)
         return True
 
     def resolve(self) -> None:
-        """The recorded cells with their formats' indexes (after the workbook is closed)."""
-        cells = self.rows.cells
-        for row, col, value, fmt in self._cells:
-            cells.setdefault(row, {})[col] = (value, fmt.xf_index or 0 if fmt else 0)
-        self._cells = []
+        """Put the formats' indexes in place of the formats (after the workbook is closed)."""
+        index = {key: fmt.xf_index or 0 for key, fmt in self._formats.items()}
+        index[0] = 0
+        for cells in self.rows.cells.values():
+            for col, (value, key) in cells.items():
+                cells[col] = (value, index[key])
 
     def write_string(self, row: int, col: int, value: str, fmt: Format | None = None) -> int:
         if not self._put(row, col, value, fmt):

@@ -240,7 +240,7 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
     for key in MANAGED_ORDER:
         title = book.titles[key]
         entry = workbook.sheet(title)
-        recorded = book.rows.get(title)
+        recorded = book.rows.pop(title, None)  # let each table go once it is written
         rows = (recorded.cells, recorded.links) if recorded is not None else None
         if entry is not None and entry.part is not None and entry.kind == "worksheet":
             workbook.drop_names_of(title)
@@ -289,18 +289,23 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
         book = pc.CalamineWorkbook.from_path(str(path))
         try:
             layout = plan.layouts["milestones"]
-            rows = book.get_sheet_by_name(layout.title).to_python(skip_empty_area=False)
-            header = rows[layout.header_row - 1] if len(rows) >= layout.header_row else []
+            sheet = book.get_sheet_by_name(layout.title)
             health_label = schema.column("milestones", "health").label(plan.language)
-            col = next((i for i, v in enumerate(header)
-                        if schema.normalize(v) == schema.normalize(health_label)), None)
-            if col is None:
-                raise fail("no Health column")
-            for s in status.milestones:
-                row = rows[s.milestone.row - 1] if s.milestone.row <= len(rows) else []
-                shown = row[col] if col < len(row) else None
-                if shown != schema.health_label(s.health, plan.language):
-                    raise fail(f"Health of row {s.milestone.row} reads {shown!r}")
+            expected = {s.milestone.row: schema.health_label(s.health, plan.language)
+                        for s in status.milestones}
+            col = None
+            for number, row in enumerate(sheet.iter_rows(), start=1):  # rows as they come
+                if number == layout.header_row:
+                    col = next((i for i, v in enumerate(row)
+                                if schema.normalize(v) == schema.normalize(health_label)), None)
+                    if col is None:
+                        raise fail("no Health column")
+                elif number in expected:
+                    shown = row[col] if col is not None and col < len(row) else None
+                    if shown != expected.pop(number):
+                        raise fail(f"Health of row {number} reads {shown!r}")
+            if expected:
+                raise fail(f"no row {min(expected)} on {layout.title}")
             summary = plan.sheet_titles.get("summary") or schema.sheet_title("summary",
                                                                              plan.language)
             top = book.get_sheet_by_name(summary).to_python(skip_empty_area=False)[:3]

@@ -137,7 +137,8 @@ class Package:
     def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo]) -> None:
         self.parts = parts
         self._infos = infos
-        self._original = dict(parts)
+        self._original = dict(parts)  # the same bytes objects: no copy
+        self._replaced: set[str] = set()  # original parts whose bytes were let go
         self._rels: dict[str, Relationships] = {}
 
     @classmethod
@@ -161,6 +162,11 @@ class Package:
         return self.parts.get(name)
 
     def put(self, name: str, data: bytes) -> None:
+        old = self._original.get(name)
+        if old is not None and old is not data and old != data:
+            # a large plan's sheet is tens of MB: keep only that it changed
+            del self._original[name]
+            self._replaced.add(name)
         self.parts[name] = data
 
     def delete(self, name: str) -> None:
@@ -171,7 +177,8 @@ class Package:
     def changed(self) -> list[str]:
         """Names of parts added, changed or removed, for the read-back check and tests."""
         names = set(self.parts) | set(self._original)
-        return sorted(n for n in names if self.parts.get(n) != self._original.get(n))
+        return sorted(self._replaced | {n for n in names
+                                         if self.parts.get(n) != self._original.get(n)})
 
     def unchanged(self) -> dict[str, bytes]:
         return {n: b for n, b in self._original.items() if self.parts.get(n) == b}

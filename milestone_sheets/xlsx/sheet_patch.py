@@ -63,19 +63,19 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
     data_start, body_start, body_end, data_end = span
     col_styles = _column_styles(data[:data_start], pat)
     result = PatchResult(b"")
-    body = data[body_start:body_end]
-    out: list[bytes] = []
+    view = memoryview(data)  # slices of it copy nothing: a large plan's sheet is tens of MB
+    out: list[bytes | memoryview] = []
     pending = sorted(cells)
     i = 0
-    at = 0
+    at = body_start
     last_row = 0
     max_col = 0
-    for rm in _rows(body, prefix):
+    for rm in _rows(data, prefix, body_start, body_end):
         r_attr = _R.search(rm[1])
         row = int(r_attr[2]) if r_attr and r_attr[2] else last_row + 1
         last_row = row
         while i < len(pending) and pending[i] < row:  # rows that hold no element yet
-            out.append(body[at:rm.start()])
+            out.append(view[at:rm.start()])
             at = rm.start()
             out.append(_new_row(pending[i], cells[pending[i]], prefix, col_styles, derive,
                                 result))
@@ -90,21 +90,20 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
         if not wanted:
             continue
         max_col = max(max_col, *wanted)
-        out.append(body[at:rm.start()])
+        out.append(view[at:rm.start()])
         out.append(_patch_row(rm, row, wanted, prefix, pat, col_styles, derive, result))
         at = rm.end()
-    out.append(body[at:])
+    out.append(view[at:body_end])
     for row in pending[i:]:
         out.append(_new_row(row, cells[row], prefix, col_styles, derive, result))
         max_col = max(max_col, *cells[row])
-    new_body = b"".join(out)
     head = data[:data_start]
     if max_col:
         head = _widen_dimension(head, pat, max_col, max(last_row, *pending) if pending
                                 else last_row)
     p = prefix.encode()
-    result.data = (head + b"<" + p + b"sheetData>" + new_body + b"</" + p + b"sheetData>"
-                   + data[data_end:])
+    result.data = b"".join([head, b"<" + p + b"sheetData>", *out, b"</" + p + b"sheetData>",
+                            view[data_end:]])
     return result
 
 
@@ -144,15 +143,14 @@ class _Row:
         return self._end
 
 
-def _rows(body: bytes, prefix: str) -> Iterator[_Row]:
-    """The <row> elements of sheetData's content, found with plain searches (a regex with
-    a lazy body costs a second per 10,000 rows)."""
+def _rows(body: bytes, prefix: str, at: int, stop: int) -> Iterator[_Row]:
+    """The <row> elements between `at` and `stop` (sheetData's content), found with plain
+    searches (a regex with a lazy body costs a second per 10,000 rows)."""
     p = prefix.encode()
     open_tag, close_tag = b"<" + p + b"row", b"</" + p + b"row>"
     name_len = len(open_tag)
-    at = 0
     while True:
-        start = body.find(open_tag, at)
+        start = body.find(open_tag, at, stop)
         if start < 0:
             return
         after = body[start + name_len:start + name_len + 1]
@@ -164,12 +162,12 @@ def _rows(body: bytes, prefix: str) -> Iterator[_Row]:
             yield _Row(body, start, gt + 1, body[start + name_len:gt - 1], None)
             at = gt + 1
             continue
-        end = body.find(close_tag, gt)
+        end = body.find(close_tag, gt, stop)
         if end < 0:
             raise ValueError("a row of the worksheet is not closed")
-        stop = end + len(close_tag)
-        yield _Row(body, start, stop, body[start + name_len:gt], body[gt + 1:end])
-        at = stop
+        after_row = end + len(close_tag)
+        yield _Row(body, start, after_row, body[start + name_len:gt], body[gt + 1:end])
+        at = after_row
 
 
 def _column_styles(head: bytes, pat: _Patterns) -> dict[int, int]:

@@ -179,36 +179,41 @@ _AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter",
 
 
 def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
-             links: list[tuple[str, str, str]]) -> bytes:
+             links: list[tuple[str, str, str]], formats: list[int] | None = None) -> bytes:
     """A scratch worksheet with more cells (row -> column -> (value, cell format index in
-    the scratch workbook)) and internal hyperlinks (cell, location, text shown)."""
-    if cells:
-        existing = {int(r) for r in _ROW_NUMBER.findall(data)}
-        shared = {r: {c: PatchCell(v, s) for c, (v, s) in row.items()}
-                  for r, row in cells.items() if r in existing}
-        if shared:  # rows XlsxWriter wrote cells on too: merged cell by cell
-            data = patch_sheet(data, shared, lambda base, style: base).data
-        data = _insert_rows(data, {r: row for r, row in cells.items() if r not in existing})
-    if links:
-        xml = "".join(f'<hyperlink ref="{ref}" location={quote_attr(loc)} '
-                      f"display={quote_attr(shown)}/>" for ref, loc, shown in links)
-        end = data.find(b"</hyperlinks>")
-        if end >= 0:
-            data = data[:end] + xml.encode("utf-8") + data[end:]
-        else:
-            at = child_position(data, "", _AFTER_HYPERLINKS)
-            data = (data[:at] + b"<hyperlinks>" + xml.encode("utf-8") + b"</hyperlinks>"
-                    + data[at:])
-    return data
+    the scratch workbook, or where `formats` maps it)) and internal hyperlinks (cell,
+    location, text shown)."""
+    existing = {int(r) for r in _ROW_NUMBER.findall(data)}
+    shared = {r: {c: PatchCell(v, formats[s] if formats and s else s)
+                  for c, (v, s) in row.items()}
+              for r, row in cells.items() if r in existing}
+    if shared:  # rows XlsxWriter wrote cells on too: merged cell by cell
+        data = patch_sheet(data, shared, lambda base, style: base).data
+    return _insert_rows(data, cells, existing, formats, links)
+
+
+def _with_links(tail: bytes, links: list[tuple[str, str, str]]) -> bytes:
+    """The worksheet's part from </sheetData> on, with `links` among its hyperlinks."""
+    if not links:
+        return tail
+    xml = "".join(f'<hyperlink ref="{ref}" location={quote_attr(loc)} '
+                  f"display={quote_attr(shown)}/>" for ref, loc, shown in links).encode()
+    end = tail.find(b"</hyperlinks>")
+    if end >= 0:
+        return tail[:end] + xml + tail[end:]
+    at = child_position(tail, "", _AFTER_HYPERLINKS)
+    return tail[:at] + b"<hyperlinks>" + xml + b"</hyperlinks>" + tail[at:]
 
 
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
-def _insert_rows(data: bytes, rows: dict[int, dict[int, tuple[CellValue, int]]]) -> bytes:
-    """New <row> elements put in order among XlsxWriter's (which have no prefix)."""
-    if not rows:
-        return data
+def _insert_rows(data: bytes, rows: dict[int, dict[int, tuple[CellValue, int]]],
+                 existing: set[int], formats: list[int] | None,
+                 links: list[tuple[str, str, str]]) -> bytes:
+    """New <row> elements (`rows` but the `existing` ones) put in order among XlsxWriter's
+    (which have no prefix), and the `links`."""
+    numbers = sorted(r for r in rows if r not in existing)
     start = data.find(b"<sheetData")
     end = data.find(b"</sheetData>")
     if end < 0:  # <sheetData/>
@@ -217,23 +222,29 @@ def _insert_rows(data: bytes, rows: dict[int, dict[int, tuple[CellValue, int]]])
         end = data.find(b"</sheetData>")
     body_at = data.find(b">", start) + 1
     marks = [(int(m[1]), m.start()) for m in _ROW_NUMBER.finditer(data, body_at, end)]
-    pieces: list[bytes] = [data[:body_at]]
+    head = data[:body_at]
+    if numbers:
+        head = widen_dimension(head, max(max(rows[r]) for r in numbers), numbers[-1])
+    # written into one buffer, whose value is then handed over without a copy: the Issues
+    # of a large plan are tens of MB
+    out = io.BytesIO()
+    out.write(head)
     at = body_at
     k = 0
-    for r in sorted(rows):
+    for r in numbers:
         while k < len(marks) and marks[k][0] < r:
             k += 1
         where = marks[k][1] if k < len(marks) else end
-        pieces.append(data[at:where])
+        out.write(data[at:where])
         at = where
-        pieces.append(_row_xml(r, rows[r]).encode("utf-8"))
-    pieces.append(data[at:])
-    data = b"".join(pieces)
-    last_col = max(max(row) for row in rows.values())
-    return widen_dimension(data, last_col, max(rows))
+        out.write(_row_xml(r, rows[r], formats).encode("utf-8"))
+    out.write(data[at:end])
+    out.write(_with_links(data[end:], links))
+    return out.getvalue()
 
 
-def _row_xml(row: int, cells: dict[int, tuple[CellValue, int]]) -> str:
+def _row_xml(row: int, cells: dict[int, tuple[CellValue, int]],
+             formats: list[int] | None) -> str:
     """A <row> of new cells: `cell_xml`, inlined for the common kinds (the long tables
     hold 100,000 cells and more)."""
     number = str(row)
@@ -241,6 +252,8 @@ def _row_xml(row: int, cells: dict[int, tuple[CellValue, int]]) -> str:
     add = out.append
     for col in sorted(cells):
         value, style = cells[col]
+        if formats and style:
+            style = formats[style]
         ref = column_letter(col) + number
         s = f' s="{style}"' if style else ""
         if isinstance(value, str) and value:
@@ -264,9 +277,7 @@ def transplant_sheet(scratch: Scratch, title: str, pkg: Package, styles: StyleSh
     xfs, dxfs = remap
     data = sheet_xml(scratch.pkg.parts[src_part], scratch.strings, xfs, dxfs)
     if rows is not None:  # their formats mapped here, not by a pass over the whole sheet
-        cells, links = rows
-        data = add_rows(data, {r: {c: (v, xfs[s] if s else 0) for c, (v, s) in row.items()}
-                               for r, row in cells.items()}, links)
+        data = add_rows(data, *rows, formats=xfs)
     scratch.pkg.put(src_part, data)
     return copy_tree(scratch.pkg, src_part, pkg, name)
 
