@@ -174,12 +174,14 @@ def test_notes_on_a_sheet_without_any_create_the_parts_and_remove_them_again() -
         b"<tableParts", b'<legacyDrawing r:id="rId2"/><tableParts')
     assert {"xl/comments1.xml", "xl/drawings/vmlDrawing1.vml",
             "xl/worksheets/_rels/sheet1.xml.rels"} <= set(pkg.parts)
+    pkg.flush()
     types = pkg.parts["[Content_Types].xml"]
     assert b'<Default Extension="vml"' in types and b'PartName="/xl/comments1.xml"' in types
     merge_notes(pkg, "xl/worksheets/sheet1.xml", [])  # the cell was fixed
     assert pkg.parts["xl/worksheets/sheet1.xml"] == SHEET
     assert "xl/comments1.xml" not in pkg.parts
     assert "xl/drawings/vmlDrawing1.vml" not in pkg.parts
+    pkg.flush()
     assert b"comments1" not in pkg.parts["[Content_Types].xml"]
 
 

@@ -23,6 +23,7 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
+CONTENT_TYPES = "[Content_Types].xml"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -140,6 +141,8 @@ class Package:
         self._original = dict(parts)  # the same bytes objects: no copy
         self._replaced: set[str] = set()  # original parts whose bytes were let go
         self._rels: dict[str, Relationships] = {}
+        self._types: etree._Element | None = None  # [Content_Types].xml, parsed once
+        self._types_changed = False
 
     @classmethod
     def open(cls, path: Path | IO[bytes]) -> Package:
@@ -176,11 +179,13 @@ class Package:
 
     def changed(self) -> list[str]:
         """Names of parts added, changed or removed, for the read-back check and tests."""
+        self.flush()
         names = set(self.parts) | set(self._original)
         return sorted(self._replaced | {n for n in names
                                          if self.parts.get(n) != self._original.get(n)})
 
     def unchanged(self) -> dict[str, bytes]:
+        self.flush()
         return {n: b for n, b in self._original.items() if self.parts.get(n) == b}
 
     def free_name(self, pattern: str) -> str:
@@ -210,9 +215,20 @@ class Package:
         if old is None or parse_rels(part, old).items != rels.items:
             self.parts[name] = data
 
+    def _types_root(self) -> etree._Element:
+        if self._types is None:
+            self._types = parse_xml(self.parts[CONTENT_TYPES])
+        return self._types
+
+    def flush(self) -> None:
+        """Write the edited content types back into their part."""
+        if self._types_changed and self._types is not None:
+            self.put(CONTENT_TYPES, serialize_xml(self._types))
+            self._types_changed = False
+
     def content_type(self, part: str) -> str | None:
         """The content type the package declares for `part` (override, else default)."""
-        root = parse_xml(self.parts["[Content_Types].xml"])
+        root = self._types_root()
         ext = part.rsplit(".", 1)[-1].lower()
         default = None
         for el in root:
@@ -239,8 +255,7 @@ class Package:
 
     def _edit_types(self, add: dict[str, str] | None = None,
                     remove: set[str] | None = None) -> None:
-        data = self.parts["[Content_Types].xml"]
-        root = parse_xml(data)
+        root = self._types_root()
         overrides = {el.get("PartName", "").lstrip("/"): el
                      for el in root if isinstance(el.tag, str) and el.tag.endswith("Override")}
         defaults = {el.get("Extension", "").lower()
@@ -272,13 +287,14 @@ class Package:
             el.set("ContentType", ctype)
             changed = True
         if changed:
-            self.parts["[Content_Types].xml"] = serialize_xml(root)
+            self._types_changed = True
 
     # ------------------------------------------------------------------ saving
 
     def save(self, path: Path | IO[bytes]) -> None:
         """Write the package: original parts in their order (same names, same bytes where
         unchanged), then new ones."""
+        self.flush()
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             for name, data in self.parts.items():
                 info = self._infos.get(name)
