@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A date typed on the command line: YYYY-MM-DD only, whatever the plan's date order
     (12/01/2026 would be 1 December to some and 12 January to others)."""
 

@@ -79,7 +79,7 @@ def build_calendar(status: PlanStatus) -> bytes:
     review = plan_review_event(status, key, stamp)
     if review is not None:
         cal.add_component(review)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 REVIEW_HORIZON = timedelta(days=365)  # reviews of a plan without any due date: a year

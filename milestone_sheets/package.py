@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
@@ -165,7 +166,7 @@ def _check_no_dtd(path: Path, zf: zipfile.ZipFile, name: str) -> None:
                     "This file is not a plan msheets can safely read.")
 
 
-def _parse_xml(path: Path, zf: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-def]
+def _parse_xml(path: Path, zf: zipfile.ZipFile, name: str) -> Any:
     try:
         return SafeET.fromstring(zf.read(name))
     except Exception as exc:  # defusedxml raises several kinds

@@ -329,7 +329,7 @@ def _numeric_cell(raw: object) -> float | None:
 def _cell_amount(raw: object, what: str, lang: str) -> Parsed | None:
     """What a cell that needs no text reading holds (a number, a blank, a date where an
     amount was expected: `what`, a catalogue key), or None for text."""
-    if type(raw) is float and math.isfinite(raw):  # type: ignore[arg-type]
+    if isinstance(raw, float) and math.isfinite(raw):
         return Parsed(raw)
     if is_blank(raw):
         return BLANK

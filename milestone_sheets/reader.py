@@ -892,12 +892,14 @@ def _read_refreshed_as_of(grid: Grid) -> date | None:
         for col in range(grid.col0 + 1, grid.last_col + 1):
             v = grid.value(row, col)
             if isinstance(v, str) and schema.normalize(v) in labels:
-                return parse_date(grid.value(row, col + 1), "YMD").value
+                found: date | None = parse_date(grid.value(row, col + 1), "YMD").value
+                return found
     return None
 
 
 def _date_at(grid: Grid, row: int, col: int | None) -> date | None:
-    return parse_date(grid.value(row, col) if col else None).value
+    found: date | None = parse_date(grid.value(row, col) if col else None).value
+    return found
 
 
 def _read_history(grid: Grid) -> list[dict[str, Any]]:

@@ -45,9 +45,9 @@ def to_json(status: PlanStatus) -> dict[str, Any]:
     b = status.budget
     totals = status.totals
     for k in ("planned", "actual", "variance", "earned_value", "planned_value"):
-        totals[k] = _num(totals[k])  # type: ignore[arg-type]
+        totals[k] = _num(totals[k])  # type: ignore[arg-type]  # a money key: a number
     for k in ("cpi", "spi", "percent_complete"):
-        totals[k] = _num(totals[k], 4)  # type: ignore[arg-type]
+        totals[k] = _num(totals[k], 4)  # type: ignore[arg-type]  # a share: a number or None
     return {
         "plan": plan.name,
         "as_of": status.as_of.isoformat(),

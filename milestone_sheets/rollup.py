@@ -91,7 +91,7 @@ def portfolio_totals(result: RollupResult) -> dict[str, dict[str, float]]:
     for _, s in result.statuses:
         t = s.totals
         for k in MONEY_KEYS:
-            out[s.plan.settings.currency][k] += float(t[k])  # type: ignore[arg-type]
+            out[s.plan.settings.currency][k] += float(t[k])  # type: ignore[arg-type]  # money keys
     return dict(out)
 
 

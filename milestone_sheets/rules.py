@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import schema
-from .model import Metric, Milestone, Plan
+from .model import Metric, Milestone, Plan, Reading
 from .reviews import parse_review, review_dates
 
 BEHIND_POINTS = 0.25
@@ -224,7 +224,8 @@ def target_met(value: float | None, target: float | None, direction: str) -> boo
     return value <= target if direction == "Decrease" else value >= target
 
 
-def metric_current(m: Metric, readings_by_metric: dict[str, list], as_of: date) -> float | None:
+def metric_current(m: Metric, readings_by_metric: dict[str, list[Reading]],
+                   as_of: date) -> float | None:
     """Current, else the latest Metric log value dated on or before the as-of date."""
     if m.current is not None:
         return m.current
@@ -241,7 +242,7 @@ def metric_current(m: Metric, readings_by_metric: dict[str, list], as_of: date) 
 def evaluate(plan: Plan, as_of: date) -> PlanStatus:
     """Health, budget, workload, metrics and review of a plan as of a date."""
     s = plan.settings
-    readings: dict[str, list] = defaultdict(list)
+    readings: dict[str, list[Reading]] = defaultdict(list)
     for r in plan.readings:
         readings[schema.normalize(r.metric)].append(r)
     metrics = [_metric_status(m, readings, as_of) for m in plan.metrics]
@@ -268,7 +269,7 @@ def evaluate(plan: Plan, as_of: date) -> PlanStatus:
     return PlanStatus(plan, as_of, statuses, budget, workload, metrics, review)
 
 
-def _metric_status(m: Metric, readings: dict[str, list], as_of: date) -> MetricStatus:
+def _metric_status(m: Metric, readings: dict[str, list[Reading]], as_of: date) -> MetricStatus:
     direction = infer_direction(m)
     current = metric_current(m, readings, as_of)
     progress = expected = None

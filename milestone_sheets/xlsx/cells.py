@@ -60,7 +60,7 @@ def xml_text(text: str) -> str:
 
 
 # One pass in C over a text: characters XML cannot hold dropped, & < > escaped.
-_ESCAPE = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
+_ESCAPE: dict[int, str | None] = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
 _ESCAPE.update({c: None for c in (0xFFFE, 0xFFFF, *range(0xD800, 0xE000))})
 _ESCAPE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
 

@@ -46,7 +46,7 @@ def parse_xml(data: bytes) -> etree._Element:
 
 def serialize_xml(root: etree._Element) -> bytes:
     """An owned part's XML, with the declaration Excel writes."""
-    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
+    return XML_DECLARATION + bytes(etree.tostring(root, encoding="UTF-8"))
 
 
 def rels_name(part: str) -> str:
@@ -235,7 +235,7 @@ class Package:
             if not isinstance(el.tag, str):
                 continue
             if el.tag.endswith("Override") and el.get("PartName", "").lstrip("/") == part:
-                return el.get("ContentType")
+                return str(el.get("ContentType"))
             if el.tag.endswith("Default") and el.get("Extension", "").lower() == ext:
                 default = el.get("ContentType")
         return default

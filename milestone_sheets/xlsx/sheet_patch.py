@@ -71,7 +71,7 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
     last_row = 0
     max_col = 0
     for rm in _rows(data, prefix, body_start, body_end):
-        r_attr = _R.search(rm[1])
+        r_attr = _R.search(rm.attrs)
         row = int(r_attr[2]) if r_attr and r_attr[2] else last_row + 1
         last_row = row
         while i < len(pending) and pending[i] < row:  # rows that hold no element yet
@@ -197,7 +197,7 @@ def _patch_row(rm: _Row, row: int, wanted: dict[int, PatchCell], prefix: str,
                pat: _Patterns, col_styles: dict[int, int],
                derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
     body = rm[2] or b""
-    row_style = _row_style(rm[1])
+    row_style = _row_style(rm.attrs)
 
     def cell(col: int, own: int | None, old: bytes | None) -> bytes:
         return _cell(row, col, wanted[col], own, row_style, col_styles, derive, prefix,
@@ -236,7 +236,7 @@ def _patch_row(rm: _Row, row: int, wanted: dict[int, PatchCell], prefix: str,
                 k += 1
         pieces.append(body[at:])
         pieces.extend(cell(c, None, None) for c in todo[k:])
-    attrs = _widen_spans(rm[1], todo[-1])
+    attrs = _widen_spans(rm.attrs, todo[-1])
     p = prefix.encode()
     return b"<" + p + b"row" + attrs + b">" + b"".join(pieces) + b"</" + p + b"row>"
 
