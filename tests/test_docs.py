@@ -33,3 +33,31 @@ def test_readme_opens_with_the_two_commands():
     assert "pytest" in test_command
     ci = (ROOT / ".ci" / "run").read_text()
     assert test_command in ci.splitlines(), "CI must run exactly the README's test command"
+
+
+def test_python_api_example_runs(tmp_path, monkeypatch, capsys):
+    """The README's Python block, run as written on the bundled sample plan."""
+    import shutil
+
+    block = README.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copy(ROOT / "sample_workbooks" / "lean-plan-en.xlsx", tmp_path / "plan.xlsx")
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert "df" in scope and len(scope["df"]) == len(scope["plan"].milestones) > 0
+    assert "'milestones': 12" in capsys.readouterr().out
+
+
+def test_main_job_runs(tmp_path, monkeypatch):
+    """The README's first command, msheets part: refresh a copy of the sample, then report."""
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "lean-plan-refreshed.xlsx"
+    first = re.findall(r"```bash\n(.*?)```", README, re.S)[0]
+    assert "msheets refresh sample_workbooks/lean-plan-en.xlsx --output" in first
+    result = CliRunner().invoke(cli, ["refresh", "sample_workbooks/lean-plan-en.xlsx",
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["report", str(out)])
+    assert result.exit_code == 0 and "Lean marketing plan" in result.output
