@@ -61,19 +61,15 @@ MAX_LINKS = 65_530  # hyperlinks Excel keeps on one sheet
 
 
 def flag_label(flag: str, lang: str) -> str:
-    """A flag in the workbook's language (the JSON report keeps the English)."""
-    if lang != "fr":
+    """A flag in the workbook's language (the JSON report keeps the English): the fixed
+    ones and the 'blocked by <ID>' and 'slipped N days' patterns come from schema.WORDS."""
+    if lang == "en":
         return flag
-    fixed = {"over budget": "dépassement de budget", "behind schedule": "en retard sur le planning",
-             "owner overloaded": "responsable surchargé", "unknown owner": "responsable inconnu",
-             "no owner": "sans responsable"}
-    if flag in fixed:
-        return fixed[flag]
-    if flag.startswith("blocked by "):
-        return "bloqué par " + flag[len("blocked by "):]
-    if flag.startswith("slipped "):
-        return "glissement de " + flag[len("slipped "):].replace("days", "jours")
-    return flag
+    for prefix, key in (("blocked by ", "flag_blocked_by"), ("slipped ", "flag_slipped")):
+        if flag.startswith(prefix):
+            return schema.say(key, lang, rest=flag[len(prefix):].removesuffix(" days"))
+    key = "flag_" + flag.replace(" ", "_")
+    return schema.word(key, lang) if key in schema.WORDS else flag
 
 
 def text_bar(share: float | None) -> str:
@@ -846,7 +842,7 @@ class _Book:
             if i.field:
                 key = (i.sheet, i.field)
                 if key not in field_labels:
-                    field_labels[key] = _field_label(
+                    field_labels[key] = schema.field_label(
                         sheet_keys.get(i.sheet) or schema.find_sheet_key(i.sheet), i.field,
                         self.lang)
                 ws.write_string(r, 5, field_labels[key])
@@ -955,18 +951,6 @@ class _Book:
 def _footer_text(text: str) -> str:
     """Text for a page header/footer section: '&' starts a code there."""
     return text.replace("&", "&&")
-
-
-def _field_label(sheet_key: str | None, field_key: str, lang: str) -> str:
-    """The label of an issue's field in the plan's language (the key when unknown)."""
-    if sheet_key in schema.COLUMNS:
-        try:
-            return schema.column(sheet_key, field_key).label(lang)
-        except KeyError:
-            pass
-    if sheet_key == "settings" and field_key in schema.SETTINGS_BY_KEY:
-        return schema.SETTINGS_BY_KEY[field_key].label(lang)
-    return field_key
 
 
 def _day(value: Any) -> date | None:
