@@ -47,23 +47,11 @@ from .parsing import (
     parse_status,
     percent_metric_value,
 )
+from .xlsx.cells import cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 10
 SCALE_FACTOR = 50  # a % metric's value this many times off its Target: typed on another scale
 ID_PATTERN = re.compile(r"^M-(\d+)$", re.IGNORECASE)
-
-
-def col_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def cell_ref(col: int, row: int) -> str:
-    return f"{col_letter(col)}{row}"
 
 
 # --------------------------------------------------------------------------- grid
@@ -207,7 +195,7 @@ class SheetReader:
         numbers = range(grid.row0 + first + 1, grid.row0 + first + 1 + len(rows))
         keep = {i for i, values in enumerate(zip(*cells.values(), strict=True))
                 if values.count(None) != len(values)}
-        by_ref = {col_letter(c): k for k, c in self.columns.items()}
+        by_ref = {column_letter(c): k for k, c in self.columns.items()}
         for ref in sorted(grid.no_value):
             letters = ref.rstrip("0123456789")
             at, number = by_ref.get(letters), int(ref[len(letters):])
@@ -249,7 +237,7 @@ class SheetReader:
 
     def ref(self, key: str, i: int) -> str:
         col = self.columns.get(key)
-        return cell_ref(col, self.rows[i]) if col else ""
+        return cell_ref(self.rows[i], col) if col else ""
 
     def raw(self, key: str, i: int) -> Any:
         """The raw value of column `key` in data row `i` (None when blank)."""
@@ -491,7 +479,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
                 continue
             setting = schema.find_setting(str(name))
             if setting is not None:
-                raw[setting.key] = (grid.value(row, value_col), cell_ref(value_col, row))
+                raw[setting.key] = (grid.value(row, value_col), cell_ref(row, value_col))
     lang = _language_value(raw.get("language", (None, ""))[0]) or _detect_language(titles)
     s = Settings(language=lang, currency=str(schema.SETTINGS_BY_KEY["currency"].default(lang)),
                  date_order=str(schema.SETTINGS_BY_KEY["date_order"].default(lang)),
@@ -642,7 +630,7 @@ def _target_ref(plan: Plan, metric: Metric) -> str:
     """Where a metric's Target is, as Sheet!A1."""
     layout = plan.layouts["metrics"]
     col = layout.columns.get("target")
-    return f"{layout.title}!{cell_ref(col, metric.row)}" if col else layout.title
+    return f"{layout.title}!{cell_ref(metric.row, col)}" if col else layout.title
 
 
 def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Milestone]:

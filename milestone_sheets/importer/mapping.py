@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .. import schema
-from ..parsing import MONTHS, normalize_words, parse_date, parse_number, serial_to_date
+from ..parsing import MONTHS, clean_text, normalize_words, parse_date, parse_number, serial_to_date
 from .model import Pred
 
 # --------------------------------------------------------------------------- fields
@@ -264,16 +264,7 @@ TBD_WORDS = {"tbd", "tbc", "tba", "na", "none", "unknown", "tobedecided", "tobed
 
 def text(raw: object) -> str | None:
     """Trimmed text of a cell without zero-width characters; None when blank."""
-    if raw is None:
-        return None
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, datetime):
-        return raw.date().isoformat() if raw.time() == time() else raw.isoformat(sep=" ")
-    if isinstance(raw, date):
-        return raw.isoformat()
-    s = " ".join(str(raw).translate(_ZERO_WIDTH).split())
-    return s or None
+    return clean_text(raw.translate(_ZERO_WIDTH) if isinstance(raw, str) else raw)
 
 
 def leading_spaces(raw: object) -> int:
