@@ -72,25 +72,29 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
         check_lock_files(target)
     plan = load_plan(path, as_of=as_of, today=today)
     status = evaluate(plan, plan.as_of)
-    pkg = Package.open(path)
     result = RefreshResult(plan, status, target, written=False)
+    pkg = Package.open(path)
     try:
-        result.changes = apply(pkg, plan, status)
-    except (ValueError, KeyError, AssertionError) as exc:
-        raise PlanError(f"{path.name}: a part of the workbook is not as msheets expects "
-                        f"({type(exc).__name__}: {exc}). Nothing was written; re-save the "
-                        "file in Excel or LibreOffice and try again.") from None
-    result.changed_parts = pkg.changed()
-    if dry_run:
-        return result
-    if in_place:
-        check_lock_files(path)  # opened while we worked?
-    with atomic_path(target) as tmp:
-        pkg.save(tmp)
-        verify(tmp, pkg, plan, status)
+        try:
+            result.changes = apply(pkg, plan, status)
+        except (ValueError, KeyError, AssertionError) as exc:
+            raise PlanError(f"{path.name}: a part of the workbook is not as msheets expects "
+                            f"({type(exc).__name__}: {exc}). Nothing was written; re-save "
+                            "the file in Excel or LibreOffice and try again.") from None
+        result.changed_parts = pkg.changed()
+        if dry_run:
+            return result
         if in_place:
-            result.backup = backup_path(path)
-            shutil.copy2(path, result.backup)
+            check_lock_files(path)  # opened while we worked?
+        with atomic_path(target) as tmp:
+            pkg.save(tmp)
+            pkg.close()  # the original is no longer read: it may be replaced
+            verify(tmp, pkg, plan, status)
+            if in_place:
+                result.backup = backup_path(path)
+                shutil.copy2(path, result.backup)
+    finally:
+        pkg.close()
     result.written = True
     return result
 
@@ -273,7 +277,8 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
 
 def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
     """Read the written file back before it replaces anything: every part of the user's
-    is byte-identical, and the managed cells and sheets hold the results."""
+    is byte-identical (same CRC-32 and size as the original's, and every part inflates to
+    its CRC), and the managed cells and sheets hold the results."""
     import python_calamine as pc
 
     def fail(what: str) -> PlanError:
@@ -282,10 +287,13 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            for name, data in pkg.unchanged().items():
-                if name not in names or zf.read(name) != data:
+            written = {i.filename: i for i in zf.infolist()}
+            for name, original in pkg.unchanged().items():
+                out = written.get(name)
+                if out is None or (out.CRC, out.file_size) != (original.CRC,
+                                                               original.file_size):
                     raise fail(f"part {name} differs")
+            zf.testzip()  # every part inflates to its CRC
         book = pc.CalamineWorkbook.from_path(str(path))
         try:
             layout = plan.layouts["milestones"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -132,29 +134,78 @@ def parse_rels(source: str, data: bytes | None) -> Relationships:
     return rels
 
 
-class Package:
-    """The parts of an xlsx file. Unchanged parts go out as the bytes they came in as."""
+class Parts(MutableMapping[str, bytes]):
+    """Part name -> bytes, in the package's order; a part is read from the zip (and
+    inflated) only when asked for: a refresh never reads most of them."""
 
-    def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo]) -> None:
-        self.parts = parts
+    def __init__(self, zf: zipfile.ZipFile | None, names: list[str]) -> None:
+        self._zf = zf
+        self._data: dict[str, bytes | None] = dict.fromkeys(names)
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data[name]
+        if data is None:
+            assert self._zf is not None
+            data = self._data[name] = self._zf.read(name)
+        return data
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self._data[name] = data
+
+    def __delitem__(self, name: str) -> None:
+        del self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._data
+
+    def read(self, name: str) -> bool:
+        """Whether the part has been read (or written)."""
+        return self._data.get(name) is not None
+
+    def forget(self, name: str) -> None:
+        """Let a part read from the zip go (it is read again when asked for)."""
+        if self._zf is not None:
+            self._data[name] = None
+
+    def detach(self) -> None:
+        """The zip is closed: parts not read yet can no longer be."""
+        self._zf = None
+
+
+class Package:
+    """The parts of an xlsx file. Unchanged parts go out as the bytes they came in as.
+
+    Parts are kept as bytes and read on demand; the zip stays open until `close` (after
+    saving). What changed is told by each part's CRC-32 and size against the original's, so
+    no original bytes are kept beside the new ones."""
+
+    def __init__(self, zf: zipfile.ZipFile | None, infos: dict[str, zipfile.ZipInfo]) -> None:
+        self._zf = zf
         self._infos = infos
-        self._original = dict(parts)  # the same bytes objects: no copy
-        self._replaced: set[str] = set()  # original parts whose bytes were let go
+        self.parts = Parts(zf, list(infos))
+        self._changed: set[str] = set()  # original parts written again with other bytes
         self._rels: dict[str, Relationships] = {}
         self._types: etree._Element | None = None  # [Content_Types].xml, parsed once
         self._types_changed = False
 
     @classmethod
     def open(cls, path: Path | IO[bytes]) -> Package:
-        parts: dict[str, bytes] = {}
-        infos: dict[str, zipfile.ZipInfo] = {}
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                parts[info.filename] = zf.read(info)
-                infos[info.filename] = info
-        return cls(parts, infos)
+        zf = zipfile.ZipFile(path)
+        infos = {i.filename: i for i in zf.infolist() if not i.is_dir()}
+        return cls(zf, infos)
+
+    def close(self) -> None:
+        """Let go of the original file (after saving: parts not read yet are gone)."""
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+            self.parts.detach()
 
     # ------------------------------------------------------------------ parts
 
@@ -165,11 +216,14 @@ class Package:
         return self.parts.get(name)
 
     def put(self, name: str, data: bytes) -> None:
-        old = self._original.get(name)
-        if old is not None and old is not data and old != data:
-            # a large plan's sheet is tens of MB: keep only that it changed
-            del self._original[name]
-            self._replaced.add(name)
+        info = self._infos.get(name)
+        if info is not None and (self.parts.read(name) and self.parts[name] is data):
+            return
+        if info is not None and (len(data) != info.file_size
+                                 or zlib.crc32(data) != info.CRC):
+            self._changed.add(name)
+        elif info is not None:
+            self._changed.discard(name)
         self.parts[name] = data
 
     def delete(self, name: str) -> None:
@@ -180,13 +234,15 @@ class Package:
     def changed(self) -> list[str]:
         """Names of parts added, changed or removed, for the read-back check and tests."""
         self.flush()
-        names = set(self.parts) | set(self._original)
-        return sorted(self._replaced | {n for n in names
-                                         if self.parts.get(n) != self._original.get(n)})
+        added = {n for n in self.parts if n not in self._infos}
+        removed = {n for n in self._infos if n not in self.parts}
+        return sorted(self._changed | added | removed)
 
-    def unchanged(self) -> dict[str, bytes]:
+    def unchanged(self) -> dict[str, zipfile.ZipInfo]:
+        """The original parts written out as they came in: name -> their zip entry."""
         self.flush()
-        return {n: b for n, b in self._original.items() if self.parts.get(n) == b}
+        return {n: i for n, i in self._infos.items()
+                if n in self.parts and n not in self._changed}
 
     def free_name(self, pattern: str) -> str:
         """The first `pattern.format(n)` (n = 1, 2 ...) no part has: new parts never collide."""
@@ -213,7 +269,7 @@ class Package:
         data = rels.to_xml()
         old = self.parts.get(name)
         if old is None or parse_rels(part, old).items != rels.items:
-            self.parts[name] = data
+            self.put(name, data)
 
     def _types_root(self) -> etree._Element:
         if self._types is None:
@@ -296,7 +352,9 @@ class Package:
         unchanged), then new ones."""
         self.flush()
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            for name, data in self.parts.items():
+            for name in self.parts:
+                was_read = self.parts.read(name)
+                data = self.parts[name]
                 info = self._infos.get(name)
                 if info is None:
                     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -305,6 +363,8 @@ class Package:
                     info = _copy_info(info)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, data, compresslevel=COMPRESS_LEVEL)
+                if not was_read:
+                    self.parts.forget(name)
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
