@@ -640,8 +640,8 @@ class _Book:
             for c, v in enumerate((g.planned, g.actual, g.variance, g.earned_value,
                                    g.planned_value), start=1):
                 self.put(ws, r, c, v, money)
-            self.put(ws, r, 6, g.earned_value / g.actual if g.actual else None, number)
-            self.put(ws, r, 7, g.earned_value / g.planned_value if g.planned_value else None,
+            self.put(ws, r, 6, g.cpi, number)
+            self.put(ws, r, 7, g.spi,
                      number)
 
         money_row(3, w("total"), b.totals, bold=True)

@@ -6,6 +6,7 @@ A file that cannot be read is reported and skipped; the rest still roll up.
 from __future__ import annotations
 
 import glob
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,6 +107,12 @@ class OwnerAcross:
     overdue: int = 0
     due_soon: int = 0
     hours: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    # overloaded above this share of capacity: the strictest Overload threshold (%) setting
+    # among the owner's plans
+    threshold: float = math.inf
+
+    def overloaded(self, load: float) -> bool:
+        return load > self.threshold + 1e-9
 
 
 def owners_across(result: RollupResult) -> list[OwnerAcross]:
@@ -116,6 +123,7 @@ def owners_across(result: RollupResult) -> list[OwnerAcross]:
             key = " ".join(w.owner.split()).casefold()
             o = owners.setdefault(key, OwnerAcross(w.owner))
             o.plans.append(s.plan.name)
+            o.threshold = min(o.threshold, s.plan.settings.overload_threshold / 100)
             if w.known and o.capacity is None:
                 o.capacity = w.capacity
             o.open += w.open
@@ -220,10 +228,10 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
             row = [o.owner, ", ".join(o.plans), cap, o.open, o.overdue, o.due_soon]
             for c, v in enumerate(row):
                 cell(owners, r, c, v)
-            cell(owners, r, 6, peak, red if peak > 1 else pct)
-            cell(owners, r, 7, "yes" if peak > 1 else "")
+            cell(owners, r, 6, peak, red if o.overloaded(peak) else pct)
+            cell(owners, r, 7, "yes" if o.overloaded(peak) else "")
             for i, load in enumerate(loads):
-                cell(owners, r, 8 + i, load, red if load > 1 else pct)
+                cell(owners, r, 8 + i, load, red if o.overloaded(load) else pct)
         finish(owners, len(across), 8 + len(weeks))
 
         attention = wb.add_worksheet("Attention")

@@ -49,6 +49,16 @@ class Money:
     def variance(self) -> float:
         return self.planned - self.actual
 
+    @property
+    def cpi(self) -> float | None:
+        """Cost performance: earned value per unit spent (None when nothing was spent)."""
+        return self.earned_value / self.actual if self.actual else None
+
+    @property
+    def spi(self) -> float | None:
+        """Schedule performance: earned value per unit planned by now (None when none)."""
+        return self.earned_value / self.planned_value if self.planned_value else None
+
 
 def _amounts(st: MilestoneStatus) -> tuple[float, float, float, float]:
     """What a milestone adds to its groups: planned, actual, earned and planned value
@@ -444,8 +454,7 @@ def _budget(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     }
     # owners group case-insensitively, under the first spelling
     keys = {**names, "by_owner": [o.casefold() for o in names["by_owner"]]}
-    cpi = totals.earned_value / totals.actual if totals.actual else None
-    spi = totals.earned_value / totals.planned_value if totals.planned_value else None
+    cpi, spi = totals.cpi, totals.spi
     if totals.planned:
         pc = totals.earned_value / totals.planned
     else:

@@ -378,3 +378,24 @@ def test_cut_keeps_short_text_and_marks_what_it_cuts(text, width):
     else:
         assert len(shown) == width and shown.endswith("…") and text.startswith(shown[:-1])
     assert cut(text, None) == text
+
+
+def test_rollup_overload_follows_each_plans_threshold():
+    """The same owner in two plans is overloaded past the strictest Overload threshold of
+    those plans (not past 100% whatever the plans say)."""
+    from types import SimpleNamespace as NS
+
+    from milestone_sheets.rollup import RollupResult, owners_across
+
+    def status(name: str, threshold: float, hours: float) -> NS:
+        week = NS(week=date(2026, 11, 23), hours=hours)
+        load = NS(owner="Ana", known=True, capacity=40.0, open=1, overdue=0, due_soon=0,
+                  weeks=[week])
+        return NS(plan=NS(name=name, settings=NS(overload_threshold=threshold)),
+                  workload=[load])
+
+    result = RollupResult(statuses=[(None, status("a", 100, 20)), (None, status("b", 80, 14))])
+    [ana] = owners_across(result)
+    assert ana.threshold == pytest.approx(0.8)
+    peak = ana.hours[date(2026, 11, 23)] / 40  # 34 h of 40: 85%
+    assert ana.overloaded(peak) and not ana.overloaded(0.8)
