@@ -288,9 +288,6 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
         click.echo(schema.say("cli_dry_run", lang, date=plan.as_of.isoformat(),
                               summary=summary))
         return
-    if result.missing_in_copy:
-        click.echo(schema.say("cli_copy_lacks", lang, parts="; ".join(result.missing_in_copy)),
-                   err=True)
     backup = (schema.say("cli_backup", lang, name=result.backup.name) if result.backup
               else "")
     click.echo(schema.say("cli_refreshed", lang, path=result.target,

@@ -766,8 +766,6 @@ WORDS: dict[str, Label] = {
         ("cli_would_change", "would change: {change}", "changerait : {change}"),
         ("cli_dry_run", "Dry run as of {date}: nothing was written. {summary}",
          "Essai au {date} : rien n'a été écrit. {summary}"),
-        ("cli_copy_lacks", "note: the copy lacks {parts}", "remarque : il manque à la copie "
-         "{parts}"),
         ("cli_backup", " (previous version kept as {name})",
          " (version précédente gardée sous {name})"),
         ("cli_refreshed", "Refreshed {path} as of {date}{backup}. {summary}",

@@ -56,7 +56,6 @@ class RefreshResult:
     backup: Path | None = None
     changes: list[str] = field(default_factory=list)
     changed_parts: list[str] = field(default_factory=list)
-    missing_in_copy: list[str] = field(default_factory=list)  # always empty: nothing is lost
 
 
 def refresh_workbook(path: str | Path, output: str | Path | None = None,
