@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .cells import split_ref, xml_text
 from .opc import CT_COMMENTS, CT_VML, NS_MAIN, Package, main_prefix
-from .sheet_patch import child_position
+from .sheet_patch import child_position, children_after
 
 NOTE_MARK = "msheets:"
 AUTHOR = "msheets"
@@ -30,8 +30,6 @@ _COL = re.compile(rb"<x:Column>\s*(\d+)\s*</x:Column>")
 _SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
 _IDMAP = re.compile(rb'<o:idmap\b[^>]*\bdata="([\d,\s]*)"')
 # Worksheet children that follow <legacyDrawing> (ECMA-376 CT_Worksheet order).
-_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                 "webPublishItems", "tableParts", "extLst")
 
 
 @dataclass
@@ -277,7 +275,8 @@ def _add_legacy_drawing(sheet: bytes, rid: str) -> bytes:
                  b'2006/relationships"' + sheet[at:])
         rel_prefix = "r"
     el = f'<{p}legacyDrawing {rel_prefix}:id="{rid}"/>'.encode()
-    return sheet[:(at := child_position(sheet, p, _AFTER_LEGACY))] + el + sheet[at:]
+    at = child_position(sheet, p, children_after("legacyDrawing"))
+    return sheet[:at] + el + sheet[at:]
 
 
 def _rel_prefix(sheet: bytes) -> str | None:

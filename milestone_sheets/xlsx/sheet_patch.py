@@ -339,6 +339,22 @@ def _widen_dimension(head: bytes, pat: _Patterns, col: int, row: int) -> bytes:
     return head[:m.start(1)] + new + head[m.end(1):]
 
 
+# The children of <worksheet>, in the order the schema requires (ECMA-376 CT_Worksheet).
+WORKSHEET_CHILDREN = (
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst")
+
+
+def children_after(name: str) -> tuple[str, ...]:
+    """The worksheet children that come after `name` in the schema's order."""
+    return WORKSHEET_CHILDREN[WORKSHEET_CHILDREN.index(name) + 1:]
+
+
 _TAG = re.compile(rb"<(/?)([\w:.-]+)[^>]*?(/?)>")
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from .cells import CellValue, cell_xml, column_letter, escape_text, quote_attr
 from .opc import NS_MAIN, Package
-from .sheet_patch import PatchCell, child_position, patch_sheet, widen_dimension
+from .sheet_patch import PatchCell, child_position, children_after, patch_sheet, widen_dimension
 from .styles import StyleSheet
 from .workbook import WorkbookPart
 
@@ -171,11 +171,6 @@ def _source_of(rels_part: str) -> str:
 
 
 # Worksheet children that follow <hyperlinks> (ECMA-376 CT_Worksheet order).
-_AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
-                     "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
-                     "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF",
-                     "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
-                     "extLst")
 
 
 def add_rows(data: bytes, cells: dict[int, dict[int, tuple[CellValue, int]]],
@@ -201,7 +196,7 @@ def _with_links(tail: bytes, links: list[tuple[str, str, str]]) -> bytes:
     end = tail.find(b"</hyperlinks>")
     if end >= 0:
         return tail[:end] + xml + tail[end:]
-    at = child_position(tail, "", _AFTER_HYPERLINKS)
+    at = child_position(tail, "", children_after("hyperlinks"))
     return tail[:at] + b"<hyperlinks>" + xml + b"</hyperlinks>" + tail[at:]
 
 
