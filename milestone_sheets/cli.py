@@ -269,9 +269,10 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
 def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) -> None:
     """Validate the plan and write health, budget, workload ... back into the workbook.
 
-    In place by default, keeping the previous version as PATH.bak. Refuses while
-    the file is open in Excel or LibreOffice, and when it holds parts (images,
-    charts, pivot tables ...) that would be lost: then use --output.
+    In place by default, keeping the previous version as PATH.bak. Only msheets'
+    cells, notes and sheets change: images, charts, pivot tables, comments, macros
+    and every other part of yours stay as they are. Refuses while the file is open
+    in Excel or LibreOffice.
     """
     from .writeback import refresh_workbook
 
