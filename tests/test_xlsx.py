@@ -7,6 +7,8 @@ import io
 import zipfile
 
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from milestone_sheets.xlsx.notes import NOTE_MARK, Note, merge_notes
 from milestone_sheets.xlsx.opc import Package
@@ -276,3 +278,18 @@ def test_transplant_turns_shared_strings_inline_and_remaps_styles() -> None:
     assert "xl/charts/chart1.xml" in pkg.parts
     assert ('<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0&quot; €&quot;"/>'
             "</numFmts>").encode() in styles.to_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_escapes_to_itself(text: str) -> None:
+    """Escaped as element text or as an attribute, any text parses back as itself, less the
+    characters XML cannot hold."""
+    from lxml import etree
+
+    from milestone_sheets.xlsx.cells import escape_text, quote_attr, xml_text
+
+    kept = xml_text(text)
+    el = etree.fromstring(f"<t a={quote_attr(text)}>{escape_text(text)}</t>".encode())
+    assert (el.text or "") == kept.replace("\r\n", "\n").replace("\r", "\n")
+    assert el.get("a") == kept

@@ -68,13 +68,20 @@ _ESCAPE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
 _ESCAPE_ATTR = {**_ESCAPE, ord('"'): "&quot;", 0x09: "&#9;", 0x0A: "&#10;", 0x0D: "&#13;"}
 
 
+# Most texts need neither: a search in C tells, and spares them translate's lookup per character.
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_ESCAPE_ATTR = re.compile('[&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
 def escape_text(text: str) -> str:
     """Element text as XML holds it (`xml_text`, then escaped)."""
-    return text.translate(_ESCAPE)
+    return text if _NEEDS_ESCAPE.search(text) is None else text.translate(_ESCAPE)
 
 
 def quote_attr(text: str) -> str:
     """An attribute value, quoted, as XML holds it."""
+    if _NEEDS_ESCAPE_ATTR.search(text) is None:
+        return '"' + text + '"'
     return '"' + text.translate(_ESCAPE_ATTR) + '"'
 
 
