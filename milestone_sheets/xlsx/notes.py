@@ -29,7 +29,6 @@ _ROW = re.compile(rb"<x:Row>\s*(\d+)\s*</x:Row>")
 _COL = re.compile(rb"<x:Column>\s*(\d+)\s*</x:Column>")
 _SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
 _IDMAP = re.compile(rb'<o:idmap\b[^>]*\bdata="([\d,\s]*)"')
-# Worksheet children that follow <legacyDrawing> (ECMA-376 CT_Worksheet order).
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .cells import CellValue, cell_ref, cell_xml, column_index, column_letter
 from .opc import main_prefix
@@ -75,8 +76,8 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
         row = int(r_attr[2]) if r_attr and r_attr[2] else last_row + 1
         last_row = row
         while i < len(pending) and pending[i] < row:  # rows that hold no element yet
-            out.append(view[at:rm.start()])
-            at = rm.start()
+            out.append(view[at:rm.start])
+            at = rm.start
             out.append(_new_row(pending[i], cells[pending[i]], prefix, col_styles, derive,
                                 result))
             max_col = max(max_col, *cells[pending[i]])
@@ -85,14 +86,14 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
         if i < len(pending) and pending[i] == row:
             wanted = cells[row]
             i += 1
-        elif clear is not None and row >= clear[0] and rm[2]:
-            wanted = _stale(rm[2], row, clear, pat)
+        elif clear is not None and row >= clear[0] and rm.body:
+            wanted = _stale(rm.body, row, clear, pat)
         if not wanted:
             continue
         max_col = max(max_col, *wanted)
-        out.append(view[at:rm.start()])
+        out.append(view[at:rm.start])
         out.append(_patch_row(rm, row, wanted, prefix, pat, col_styles, derive, result))
-        at = rm.end()
+        at = rm.end
     out.append(view[at:body_end])
     for row in pending[i:]:
         out.append(_new_row(row, cells[row], prefix, col_styles, derive, result))
@@ -123,24 +124,14 @@ def _sheet_data(data: bytes, prefix: str) -> tuple[int, int, int, int] | None:
     return start, close + 1, end, end + len(b"</" + p + b"sheetData>")
 
 
-class _Row:
-    """One <row> element found in sheetData: where it is, its attributes and content
-    (None for an empty <row/>), read like a regex match: [0], [1], [2], start(), end()."""
+class _Row(NamedTuple):
+    """One <row> element found in sheetData: where it is, its attributes and its content
+    (None for an empty <row/>)."""
 
-    __slots__ = ("_data", "_end", "_start", "attrs", "body")
-
-    def __init__(self, data: bytes, start: int, end: int, attrs: bytes,
-                 body: bytes | None) -> None:
-        self._data, self._start, self._end, self.attrs, self.body = data, start, end, attrs, body
-
-    def __getitem__(self, i: int) -> bytes | None:
-        return self._data[self._start:self._end] if i == 0 else (self.attrs, self.body)[i - 1]
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
+    start: int
+    end: int
+    attrs: bytes
+    body: bytes | None
 
 
 def _rows(body: bytes, prefix: str, at: int, stop: int) -> Iterator[_Row]:
@@ -159,14 +150,14 @@ def _rows(body: bytes, prefix: str, at: int, stop: int) -> Iterator[_Row]:
             continue
         gt = body.find(b">", start)
         if body[gt - 1:gt] == b"/":
-            yield _Row(body, start, gt + 1, body[start + name_len:gt - 1], None)
+            yield _Row(start, gt + 1, body[start + name_len:gt - 1], None)
             at = gt + 1
             continue
         end = body.find(close_tag, gt, stop)
         if end < 0:
             raise ValueError("a row of the worksheet is not closed")
         after_row = end + len(close_tag)
-        yield _Row(body, start, after_row, body[start + name_len:gt], body[gt + 1:end])
+        yield _Row(start, after_row, body[start + name_len:gt], body[gt + 1:end])
         at = after_row
 
 
@@ -196,7 +187,7 @@ def _stale(body: bytes, row: int, clear: tuple[int, set[int], CellStyle | None],
 def _patch_row(rm: _Row, row: int, wanted: dict[int, PatchCell], prefix: str,
                pat: _Patterns, col_styles: dict[int, int],
                derive: Callable[[int, CellStyle], int], result: PatchResult) -> bytes:
-    body = rm[2] or b""
+    body = rm.body or b""
     row_style = _row_style(rm.attrs)
 
     def cell(col: int, own: int | None, old: bytes | None) -> bytes:
