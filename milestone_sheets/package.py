@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from .errors import PlanError, RefusedError
+from .xlsx.opc import parse_rels, rels_name
 
 MAX_PARTS = 5_000
 MAX_PART_BYTES = 600 * 1024**2
@@ -31,7 +31,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 @dataclass
@@ -176,22 +175,16 @@ def _parse_xml(path: Path, zf: zipfile.ZipFile, name: str) -> Any:
 
 def _rels(path: Path, zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """relationship id -> (type suffix, target part) of a part."""
-    base, fname = posixpath.split(part)
-    rels_name = posixpath.join(base, "_rels", fname + ".rels")
-    if rels_name not in zf.namelist():
+    name = rels_name(part)
+    if name not in zf.namelist():
         return {}
-    root = _parse_xml(path, zf, rels_name)
-    out: dict[str, tuple[str, str]] = {}
-    for rel in root.findall(f"{{{NS_PKG}}}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            resolved = target
-        elif target.startswith("/"):
-            resolved = target[1:]
-        else:
-            resolved = posixpath.normpath(posixpath.join(base, target))
-        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
-    return out
+    try:
+        rels = parse_rels(part, zf.read(name))
+    except Exception as exc:  # lxml raises several kinds
+        raise _fail(path, f"part {name} is not valid XML ({type(exc).__name__})",
+                    "Restore the file from a backup or re-save it in Excel.") from None
+    return {r.id: (r.kind, r.target if r.external else rels.target_part(r))
+            for r in rels.items}
 
 
 def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> tuple[list[SheetPart], bool]:
