@@ -47,7 +47,7 @@ def make_plan(n: int) -> Path:
     note, as issue 13's benchmark asks."""
     import openpyxl
 
-    from milestone_sheets.template import write_new_workbook
+    from milestone_sheets.write.new_workbook import write_new_workbook
 
     path = OUT / f"plan-v2-{n}.xlsx"
     if path.exists():

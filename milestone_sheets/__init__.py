@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .model import Issue, Plan
-    from .reader import load_plan
-    from .rules import PlanStatus, evaluate
+    from milestone_sheets.model import Issue, Plan
+    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 
 __all__ = ["Issue", "Plan", "PlanStatus", "__version__", "evaluate", "load_plan"]
 
@@ -24,15 +24,15 @@ __all__ = ["Issue", "Plan", "PlanStatus", "__version__", "evaluate", "load_plan"
 def __getattr__(name: str) -> Any:
     # Lazy, so that `msheets --help` does not import the readers and writers.
     if name == "load_plan":
-        from .reader import load_plan
+        from milestone_sheets.read.plan import load_plan
 
         return load_plan
     if name in ("evaluate", "PlanStatus"):
-        from . import rules
+        from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 
-        return getattr(rules, name)
+        return {"evaluate": evaluate, "PlanStatus": PlanStatus}[name]
     if name in ("Plan", "Issue"):
-        from . import model
+        from milestone_sheets import model
 
         return getattr(model, name)
     raise AttributeError(name)

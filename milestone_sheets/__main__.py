@@ -1,5 +1,5 @@
 """`python -m milestone_sheets` is the `msheets` command."""
 
-from .cli import main
+from milestone_sheets.cli import main
 
 main()

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, schema
-from .errors import INTERNAL_ERROR_EXIT, MsheetsError
+from milestone_sheets import __version__, contract, i18n
+from milestone_sheets.errors import INTERNAL_ERROR_EXIT, MsheetsError
 
 if TYPE_CHECKING:
-    from .model import Plan
+    from milestone_sheets.model import Plan
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -58,15 +58,15 @@ def exit_code_of(exc: Exception, lang: str = "en") -> int:
     readable as a plan); 3 for anything else, a bug in msheets (MSHEETS_DEBUG=1 prints the
     traceback first)."""
     if isinstance(exc, MsheetsError):
-        click.echo(schema.say("cli_error", lang, message=exc.message), err=True)
+        click.echo(i18n.say("cli_error", lang, message=exc.message), err=True)
         return exc.exit_code
     debug = bool(os.environ.get("MSHEETS_DEBUG"))
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())
-    message = schema.say("cli_internal", lang, version=__version__, detail=detail) + (
-        "." if debug else schema.word("cli_internal_debug", lang))
-    click.echo(schema.say("cli_error", lang, message=message), err=True)
+    message = i18n.say("cli_internal", lang, version=__version__, detail=detail) + (
+        "." if debug else i18n.word("cli_internal_debug", lang))
+    click.echo(i18n.say("cli_error", lang, message=message), err=True)
     return INTERNAL_ERROR_EXIT
 
 
@@ -76,11 +76,11 @@ def _language_of(exc: Exception, options: dict[str, Any]) -> str:
     this runs only when something went wrong), else English."""
     if isinstance(exc, MsheetsError) and exc.lang:
         return exc.lang
-    if options.get("lang") in schema.LANGUAGES:
+    if options.get("lang") in i18n.LANGUAGES:
         return str(options["lang"])
     path = options.get("path")
     if isinstance(path, Path) and path.is_file():
-        from .reader import plan_language
+        from milestone_sheets.read.plan import plan_language
 
         return plan_language(path) or "en"
     return "en"
@@ -111,20 +111,20 @@ def as_of_notice(plan: Plan, as_of_option: date | None, what: str) -> str | None
     if last is None:
         return None
     lang = plan.language
-    this = schema.word(f"cli_this_{what}", lang)
+    this = i18n.word(f"cli_this_{what}", lang)
     if last == plan.as_of:
-        return schema.say("cli_refreshed_same", lang, last=last.isoformat(), what=this)
+        return i18n.say("cli_refreshed_same", lang, last=last.isoformat(), what=this)
     source = ("--as-of" if as_of_option is not None
-              else schema.say("cli_source_settings", lang, sheet=_title(plan, "settings"))
-              if plan.settings.as_of is not None else schema.word("cli_source_today", lang))
-    return schema.say("cli_refreshed_other", lang, last=last.isoformat(), what=this,
+              else i18n.say("cli_source_settings", lang, sheet=_title(plan, "settings"))
+              if plan.settings.as_of is not None else i18n.word("cli_source_today", lang))
+    return i18n.say("cli_refreshed_other", lang, last=last.isoformat(), what=this,
                       date=plan.as_of.isoformat(), source=source,
                       summary=_title(plan, "summary"))
 
 
 def _title(plan: Plan, key: str) -> str:
     """The tab title of one of the plan's sheets (its default title when absent)."""
-    return plan.sheet_titles.get(key) or schema.sheet_title(key, plan.language)
+    return plan.sheet_titles.get(key) or contract.sheet_title(key, plan.language)
 
 
 def _after_line(text: str, line: int, insert: str) -> str:
@@ -134,7 +134,7 @@ def _after_line(text: str, line: int, insert: str) -> str:
 
 
 def _load(path: Path, as_of: date | None) -> Plan:
-    from .reader import load_plan
+    from milestone_sheets.read.plan import load_plan
 
     return load_plan(path, as_of=as_of, today=date.today())
 
@@ -165,7 +165,7 @@ def cli() -> None:
 @friendly
 def new(path: Path, template: str, lang: str, start: date | None, force: bool) -> None:
     """Write a new milestone-chart workbook to fill in Excel or LibreOffice."""
-    from .template import new_workbook_message, write_new_workbook
+    from milestone_sheets.write.new_workbook import new_workbook_message, write_new_workbook
 
     out = write_new_workbook(path, template=template, lang=lang, start=start, force=force,
                              today=date.today())
@@ -176,7 +176,7 @@ def new(path: Path, template: str, lang: str, start: date | None, force: bool) -
 @friendly
 def templates() -> None:
     """List the presets `msheets new --template` accepts."""
-    from .template import list_presets
+    from milestone_sheets.write.new_workbook import list_presets
 
     presets = list_presets()
     pad = max(len(p.name) for p in presets)
@@ -191,12 +191,12 @@ def templates() -> None:
 @friendly
 def check(path: Path, as_json: bool, as_of: date | None) -> None:
     """Validate a plan; exit 0 when no error, 1 when errors, 2 when unreadable."""
-    from .issues_text import issues_table
+    from milestone_sheets.write.report.terminal import issues_table
 
     plan = _load(path, as_of)
     notice = as_of_notice(plan, as_of, "check")
     if as_json:
-        from .report import dumps
+        from milestone_sheets.write.report.json import dumps
 
         click.echo(dumps([i.to_json() for i in plan.issues], indent=True))
     else:
@@ -217,8 +217,9 @@ def check(path: Path, as_json: bool, as_of: date | None) -> None:
 @friendly
 def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> None:
     """Summarise a plan: health, budget, workload, metrics and the next review."""
-    from . import report as rep
-    from .rules import evaluate
+    from milestone_sheets.rules.evaluation import evaluate
+    from milestone_sheets.write.report.json import dumps, to_json
+    from milestone_sheets.write.report.text import to_markdown, to_text
 
     plan = _load(path, as_of)
     status = evaluate(plan, plan.as_of)
@@ -228,33 +229,33 @@ def report(path: Path, fmt: str, output: Path | None, as_of: date | None) -> Non
     if fmt == "json":
         # Indented for a person at a terminal; compact for programs and files.
         pretty = output is None and sys.stdout.isatty()
-        text = rep.dumps(rep.to_json(status), indent=pretty) + "\n"
+        text = dumps(to_json(status), indent=pretty) + "\n"
     elif fmt == "markdown":
-        text = rep.to_markdown(status)
+        text = to_markdown(status)
         if notice:
             text, notice = _after_line(text, 4, f"> {notice}\n"), None
     elif fmt == "html":
-        from .html_report import to_html
+        from milestone_sheets.write.report.html import to_html
 
         text = to_html(status)
     elif output is None and sys.stdout.isatty():
-        from .issues_text import print_rich_report
+        from milestone_sheets.write.report.terminal import print_rich_report
 
         print_rich_report(status)
         if notice:
             click.echo(notice)
         return
     else:
-        text = rep.to_text(status)
+        text = to_text(status)
         if notice:
             text, notice = _after_line(text, 1, notice), None
     if notice:
         click.echo(notice, err=True)
     if output is not None:
-        from .safe_write import write_text_atomic
+        from milestone_sheets.write.files import write_text_atomic
 
         write_text_atomic(output, text)
-        click.echo(schema.say("cli_wrote", plan.language, path=output), err=True)
+        click.echo(i18n.say("cli_wrote", plan.language, path=output), err=True)
     else:
         click.echo(text, nl=False)
 
@@ -274,24 +275,24 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
     and every other part of yours stay as they are. Refuses while the file is open
     in Excel or LibreOffice.
     """
-    from .writeback import refresh_workbook
+    from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
     result = refresh_workbook(path, output=output, as_of=as_of, today=date.today(),
                               dry_run=dry_run)
     plan, status = result.plan, result.status
     lang = plan.language
     for line in result.changes:
-        click.echo(schema.say("cli_would_change", lang, change=line) if dry_run else line)
+        click.echo(i18n.say("cli_would_change", lang, change=line) if dry_run else line)
     warnings = sum(1 for i in plan.issues if i.severity == "warning")
-    summary = schema.say("cli_summary", lang, **status.totals, errors=len(plan.errors),
+    summary = i18n.say("cli_summary", lang, **status.totals, errors=len(plan.errors),
                          warnings=warnings, issues=_title(plan, "issues"))
     if dry_run:
-        click.echo(schema.say("cli_dry_run", lang, date=plan.as_of.isoformat(),
+        click.echo(i18n.say("cli_dry_run", lang, date=plan.as_of.isoformat(),
                               summary=summary))
         return
-    backup = (schema.say("cli_backup", lang, name=result.backup.name) if result.backup
+    backup = (i18n.say("cli_backup", lang, name=result.backup.name) if result.backup
               else "")
-    click.echo(schema.say("cli_refreshed", lang, path=result.target,
+    click.echo(i18n.say("cli_refreshed", lang, path=result.target,
                           date=plan.as_of.isoformat(), backup=backup, summary=summary))
 
 
@@ -303,15 +304,15 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
 @friendly
 def calendar(path: Path, output: Path, as_of: date | None) -> None:
     """Write milestones and plan reviews as an iCalendar (.ics) file."""
-    from .ics import build_calendar
-    from .rules import evaluate
-    from .safe_write import atomic_path
+    from milestone_sheets.rules.evaluation import evaluate
+    from milestone_sheets.write.files import atomic_path
+    from milestone_sheets.write.ics import build_calendar
 
     plan = _load(path, as_of)
     data = build_calendar(evaluate(plan, plan.as_of))
     with atomic_path(output) as tmp:
         tmp.write_bytes(data)
-    click.echo(schema.say("cli_calendar", plan.language, path=output,
+    click.echo(i18n.say("cli_calendar", plan.language, path=output,
                           n=data.count(b"BEGIN:VEVENT")))
 
 
@@ -323,7 +324,12 @@ def calendar(path: Path, output: Path, as_of: date | None) -> None:
 @friendly
 def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
     """Roll many plans (files, folders or globs) into one portfolio workbook."""
-    from .rollup import collect_paths, portfolio_totals, read_plans, write_portfolio
+    from milestone_sheets.write.rollup import (
+        collect_paths,
+        portfolio_totals,
+        read_plans,
+        write_portfolio,
+    )
 
     paths = [p for p in collect_paths(list(plans)) if p.resolve() != output.resolve()]
     result = read_plans(paths, as_of, date.today(), progress=sys.stderr.isatty())
@@ -366,7 +372,7 @@ def import_cmd(source: Path, output: Path, sheet: str | None, maps: tuple[str, .
     read as which field, what it skipped and why. Exit 0 written, 1 when OUTPUT exists
     (see --force), 2 when SOURCE holds no task list or cannot be read (nothing written).
     """
-    from .importer import import_plan, parse_pairs, summary_lines
+    from milestone_sheets.importer import import_plan, parse_pairs, summary_lines
 
     result = import_plan(source, output, sheet=sheet,
                          maps={k: v or None for k, v in parse_pairs(maps, "--map").items()},

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 
-from milestone_sheets import schema
-from milestone_sheets.template import write_new_workbook
-from milestone_sheets.writeback import refresh_workbook
+from milestone_sheets import contract, i18n
+from milestone_sheets.write.new_workbook import write_new_workbook
+from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
 HERE = Path(__file__).resolve().parent
 START = date(2026, 11, 2)
@@ -48,11 +48,11 @@ CAMPAIGN_LOG = [
 
 def fill(path: Path, lang: str, progress: dict, log: list, extra_team: list) -> None:
     wb = openpyxl.load_workbook(path)
-    ms = wb[schema.sheet_title("milestones", lang)]
-    heads = {schema.header_index("milestones").get(schema.normalize(c.value or "")): c.column
+    ms = wb[contract.sheet_title("milestones", lang)]
+    heads = {contract.header_index("milestones").get(i18n.normalize(c.value or "")): c.column
              for c in ms[1]}
-    status_names = dict(zip(schema.CHOICES["status"].names("en"),
-                            schema.CHOICES["status"].names(lang), strict=True))
+    status_names = dict(zip(contract.CHOICES["status"].names("en"),
+                            contract.CHOICES["status"].names(lang), strict=True))
     for row in ms.iter_rows(min_row=2):
         mid = row[heads["id"] - 1].value
         if mid in progress:
@@ -62,25 +62,25 @@ def fill(path: Path, lang: str, progress: dict, log: list, extra_team: list) -> 
             ms.cell(row[0].row, heads["actual"], actual)
             if completed:
                 ms.cell(row[0].row, heads["completed"], completed)
-    metrics = wb[schema.sheet_title("metrics", lang)]
+    metrics = wb[contract.sheet_title("metrics", lang)]
     names = [metrics.cell(r, 1).value for r in range(2, 12)]
-    logws = wb[schema.sheet_title("metric_log", lang)]
+    logws = wb[contract.sheet_title("metric_log", lang)]
     for i, (when, metric, value) in enumerate(log, start=2):
-        logws.cell(i, 1, when).number_format = schema.DATE_FORMAT
+        logws.cell(i, 1, when).number_format = contract.DATE_FORMAT
         logws.cell(i, 2, names[metric])
         logws.cell(i, 3, value)
-    team = wb[schema.sheet_title("team", lang)]
+    team = wb[contract.sheet_title("team", lang)]
     r = 2
     while team.cell(r, 1).value:
         r += 1
     for name, role, cap in extra_team:
         team.cell(r, 1, name), team.cell(r, 2, role), team.cell(r, 4, cap)
         r += 1
-    settings = wb[schema.sheet_title("settings", lang)]
+    settings = wb[contract.sheet_title("settings", lang)]
     for row in settings.iter_rows(min_row=2):
-        if row[0].value == schema.SETTINGS_BY_KEY["as_of"].label(lang):
+        if row[0].value == contract.SETTINGS_BY_KEY["as_of"].label(lang):
             row[1].value = AS_OF
-            row[1].number_format = schema.DATE_FORMAT
+            row[1].number_format = contract.DATE_FORMAT
     wb.save(path)
 
 

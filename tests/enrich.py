@@ -27,7 +27,7 @@ from typing import Any
 
 from lxml import etree
 
-from milestone_sheets.template import write_new_workbook
+from milestone_sheets.write.new_workbook import write_new_workbook
 
 # --------------------------------------------------------------------------- namespaces
 

@@ -13,8 +13,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from milestone_sheets import schema
-from milestone_sheets.template import write_new_workbook
+from milestone_sheets import contract, i18n
+from milestone_sheets.write.new_workbook import write_new_workbook
 
 REQUIRE_OFFICE = bool(os.environ.get("MSHEETS_REQUIRE_OFFICE") or os.environ.get("CI"))
 
@@ -184,11 +184,11 @@ def ssconvert(src: Path, dst: Path) -> subprocess.CompletedProcess[str]:
 
 def header_columns(ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
     """(header row, column key -> column) of an input sheet, found by label."""
-    index = schema.header_index(sheet)
+    index = contract.header_index(sheet)
     for row in ws.iter_rows(min_row=1, max_row=10):
-        found = {index[schema.normalize(c.value)]: c.column for c in row
-                 if isinstance(c.value, str) and schema.normalize(c.value) in index}
-        if schema.KEY_COLUMN[sheet] in found:
+        found = {index[i18n.normalize(c.value)]: c.column for c in row
+                 if isinstance(c.value, str) and i18n.normalize(c.value) in index}
+        if contract.KEY_COLUMN[sheet] in found:
             return row[0].row, found
     raise AssertionError(f"no header in {ws.title}")
 
@@ -206,7 +206,7 @@ def fill_plan(path: Path, milestones: list[dict[str, Any]] = (),  # type: ignore
                          ("metric_log", log)):
         if not records:
             continue
-        ws = wb[schema.sheet_title(key, lang)]
+        ws = wb[contract.sheet_title(key, lang)]
         hr, cols = header_columns(ws, key)
         first = hr + 1
         while any(ws.cell(first, c).value is not None for c in cols.values()):
@@ -218,9 +218,9 @@ def fill_plan(path: Path, milestones: list[dict[str, Any]] = (),  # type: ignore
                 if isinstance(v, str):
                     cell.data_type = "s"
     if settings:
-        ws = wb[schema.sheet_title("settings", lang)]
+        ws = wb[contract.sheet_title("settings", lang)]
         for key, value in settings.items():
-            label = schema.SETTINGS_BY_KEY[key].label(lang)
+            label = contract.SETTINGS_BY_KEY[key].label(lang)
             for row in ws.iter_rows(min_row=2):
                 if row[0].value == label:
                     row[1].value = value

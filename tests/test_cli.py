@@ -128,7 +128,7 @@ def _boom(*a, **k):
 
 def test_unexpected_errors_are_internal_errors(tmp_path, monkeypatch):
     plan = hand_plan(tmp_path / "plan.xlsx")
-    import milestone_sheets.rules as rules
+    import milestone_sheets.rules.evaluation as rules
 
     monkeypatch.delenv("MSHEETS_DEBUG", raising=False)
     monkeypatch.setattr(rules, "evaluate", _boom)
@@ -144,7 +144,7 @@ def test_unexpected_errors_are_internal_errors(tmp_path, monkeypatch):
 
 def test_internal_error_traceback_with_debug(tmp_path, monkeypatch):
     plan = hand_plan(tmp_path / "plan.xlsx")
-    import milestone_sheets.rules as rules
+    import milestone_sheets.rules.evaluation as rules
 
     monkeypatch.setenv("MSHEETS_DEBUG", "1")
     monkeypatch.setattr(rules, "evaluate", _boom)

@@ -62,10 +62,10 @@ from enrich import (
 from helpers import need, soffice_convert
 from lxml import etree
 
-from milestone_sheets import evaluate, load_plan, schema
+from milestone_sheets import contract, evaluate, i18n, load_plan
 from milestone_sheets.cli import cli
-from milestone_sheets.managed_sheets import flag_label
-from milestone_sheets.writeback import refresh_workbook
+from milestone_sheets.write.refresh.managed import flag_label
+from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
 pytestmark = pytest.mark.skipif(
@@ -74,7 +74,7 @@ pytestmark = pytest.mark.skipif(
            "(../shared/corpus/excel-made), as in CI")
 
 NAMES = list(FEATURES)
-MANAGED_KEYS = [k for k, s in schema.SHEETS.items() if s.managed]
+MANAGED_KEYS = [k for k, s in contract.SHEETS.items() if s.managed]
 MANAGED_COLUMNS = {"milestones": ("health", "slack", "flags"),
                    "metrics": ("progress", "expected", "metric_status")}
 PATCHED_FREE = ("sheetData", "dimension", "legacyDrawing")  # what a patch may rewrite
@@ -161,7 +161,7 @@ def sheet_keys(pkg: Package) -> dict[str, str]:
     """Sheet key -> part, for the first sheet of each kind msheets knows."""
     out: dict[str, str] = {}
     for s in pkg.sheets():
-        key = schema.find_sheet_key(s.name)
+        key = contract.find_sheet_key(s.name)
         if key is not None and key not in out:
             out[key] = s.part
     return out
@@ -177,7 +177,7 @@ def owned_parts(pkg: Package) -> set[str]:
             owned |= {part, Package.rels_part(part)}
             owned |= {r.target for r in pkg.rels(part)
                       if r.type.rsplit("/", 1)[-1] in ("comments", "vmlDrawing")}
-        elif schema.SHEETS[key].managed:
+        elif contract.SHEETS[key].managed:
             owned |= closure(pkg, part)
     return owned
 
@@ -212,15 +212,15 @@ class Cells:
 
     def header(self, key: str) -> dict[str, int]:
         """Column key -> column, from an input sheet's header row (en or fr labels)."""
-        labels = schema.header_index(key)
+        labels = contract.header_index(key)
         for r in sorted(self.rows)[:10]:
             found = {}
             for ref in self.cells:
                 row, col = split_ref(ref)
                 text = self.text(ref) if row == r else None
-                if text and schema.normalize(text) in labels:
-                    found[labels[schema.normalize(text)]] = col
-            if schema.KEY_COLUMN[key] in found:
+                if text and i18n.normalize(text) in labels:
+                    found[labels[i18n.normalize(text)]] = col
+            if contract.KEY_COLUMN[key] in found:
                 return found
         raise AssertionError(f"no {key} header row in {self.part}")
 
@@ -242,7 +242,7 @@ def rows_of(book: Any, title: str) -> list[list[Any]]:
 
 def on_issues_sheet(book: Any, lang: str, *values: str) -> bool:
     """Whether a row of the Issues sheet holds all these values (severity, cell, message)."""
-    rows = rows_of(book, schema.sheet_title("issues", lang))
+    rows = rows_of(book, contract.sheet_title("issues", lang))
     return any(set(values) <= {str(v) for v in row} for row in rows[1:])
 
 
@@ -403,7 +403,7 @@ def workbook_facts(pkg: Package) -> dict[str, Any]:
     names = [s.name for s in sheets]
     root = pkg.workbook()
     managed = {s.name for s in sheets
-               if (k := schema.find_sheet_key(s.name)) and schema.SHEETS[k].managed}
+               if (k := contract.find_sheet_key(s.name)) and contract.SHEETS[k].managed}
     defined = []
     for dn in root.iter(q(MAIN, "definedName")):
         local_id = dn.get("localSheetId")
@@ -540,7 +540,7 @@ def test_the_plans_results_are_in_the_workbook(runs, name):
     rows = rows_of(book, layout.title)
     for s in status.milestones:
         row, where = rows[s.milestone.row - 1], f"{layout.title} row {s.milestone.row}"
-        assert row[cols["health"] - 1] == schema.health_label(s.health, lang), where
+        assert row[cols["health"] - 1] == contract.health_label(s.health, lang), where
         assert same_number(row[cols["slack"] - 1], s.slack), where
         assert row[cols["flags"] - 1] == "; ".join(flag_label(f, lang) for f in s.flags), where
     filled = [m for m in before.milestones if m.id_filled]
@@ -552,17 +552,17 @@ def test_the_plans_results_are_in_the_workbook(runs, name):
         row = mrows[ms.metric.row - 1]
         assert same_number(row[mlayout.columns["progress"] - 1], ms.progress)
         assert same_number(row[mlayout.columns["expected"] - 1], ms.expected)
-        assert row[mlayout.columns["metric_status"] - 1] == schema.metric_status_label(
+        assert row[mlayout.columns["metric_status"] - 1] == contract.metric_status_label(
             ms.status, lang)
     for key in MANAGED_KEYS:
-        title = schema.sheet_title(key, lang)
+        title = contract.sheet_title(key, lang)
         assert title in book.sheet_names, f"no {title} sheet"
         content = [r for r in rows_of(book, title) if any(v not in ("", None) for v in r)]
         assert len(content) >= 2, f"{title} holds no rows"
     for i in plan.issues:
         if i.severity in ("error", "warning") and i.cell:
             assert on_issues_sheet(book, lang, i.severity, i.cell, i.message), i.where
-    history = rows_of(book, schema.sheet_title("history", lang))
+    history = rows_of(book, contract.sheet_title("history", lang))
     assert [r[0] for r in history[1:] if r[0] not in ("", None)] == [AS_OF]
 
 
@@ -610,7 +610,7 @@ def test_workbook_keeps_sheets_names_and_active_tab(runs, name):
     run, after = refreshed(runs, name)
     no_problems(workbook_problems(run.before, after))
     titles = [s.name for s in after.sheets()]
-    assert [titles.count(schema.sheet_title(key, "en")) for key in MANAGED_KEYS] == [1] * len(
+    assert [titles.count(contract.sheet_title(key, "en")) for key in MANAGED_KEYS] == [1] * len(
         MANAGED_KEYS), titles
 
 
@@ -710,7 +710,7 @@ def health_column(path: Path, read: Callable[[str], list[list[Any]]]) -> tuple[l
     rows = read("Milestones")
     col = [str(v) for v in rows[0]].index("Health")
     return ([rows[s.milestone.row - 1][col] for s in status.milestones],
-            [schema.health_label(s.health, plan.language) for s in status.milestones])
+            [contract.health_label(s.health, plan.language) for s in status.milestones])
 
 
 @pytest.mark.soffice

@@ -18,10 +18,10 @@ from helpers import header_columns
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milestone_sheets import schema
+from milestone_sheets import contract, i18n
 from milestone_sheets.cli import cli
-from milestone_sheets.managed_sheets import flag_label
-from milestone_sheets.template import GUIDE
+from milestone_sheets.write.new_workbook import GUIDE
+from milestone_sheets.write.refresh.managed import flag_label
 
 AS_OF = "2026-12-01"
 FLAGS = ("over budget", "behind schedule", "owner overloaded", "unknown owner", "no owner",
@@ -49,16 +49,16 @@ def _texts(value: Any) -> list[str]:
 def _catalogue(lang: str) -> set[str]:
     """Every word of the catalogue in one language: the sheets, columns, dropdowns, health
     and status names, settings, flags, the Guide and every message and printed line."""
-    texts = [w(lang) for w in schema.WORDS.values()]
-    texts += [s.label(lang) for s in schema.SHEETS.values()]
-    for cols in schema.COLUMNS.values():
+    texts = [w(lang) for w in i18n.WORDS.values()]
+    texts += [s.label(lang) for s in contract.SHEETS.values()]
+    for cols in contract.COLUMNS.values():
         texts += [t for c in cols for t in (c.label(lang), c.help_fr if lang == "fr" else c.help)]
-    texts += [v(lang) for ch in schema.CHOICES.values() for v in ch.values]
-    texts += [schema.health_label(h, lang) for h in schema.HEALTH]
-    texts += [schema.metric_status_label(s, lang) for s in schema.METRIC_STATUS]
-    for s in schema.SETTINGS:
+    texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
+    texts += [contract.health_label(h, lang) for h in contract.HEALTH]
+    texts += [contract.metric_status_label(s, lang) for s in contract.METRIC_STATUS]
+    for s in contract.SETTINGS:
         texts += [s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))]
-    texts += list(schema.MONTHS_SHORT[lang])
+    texts += list(i18n.MONTHS_SHORT[lang])
     texts += [flag_label(f, lang) for f in FLAGS]
     texts += _texts(GUIDE[lang])
     return set().union(*map(_tokens, texts))
@@ -114,18 +114,18 @@ def _fill_with_problems(path: Path, lang: str, problems: dict[str, str]) -> list
     cannot be read, a status word of another tracker, a per-month budget, an unknown
     dependency and type, a % metric on the wrong scale, a reading of an unknown metric."""
     wb = openpyxl.load_workbook(path)
-    ms = wb[schema.sheet_title("milestones", lang)]
+    ms = wb[contract.sheet_title("milestones", lang)]
     header, cols = header_columns(ms, "milestones")
     cells = {"owner": header + 1, "due": header + 2, "status": header + 3, "budget": header + 4,
              "depends_on": header + 5, "type": header + 6, "pct": header + 7}
     for key, row in cells.items():
         ms.cell(row, cols[key]).value = problems[key]
         ms.cell(row, cols[key]).data_type = "s"
-    metrics = wb[schema.sheet_title("metrics", lang)]
+    metrics = wb[contract.sheet_title("metrics", lang)]
     header, cols = header_columns(metrics, "metrics")
     metrics.cell(header + 1, cols["current"]).value = 0.0003  # CTR 0.03%: target is 3%
     visitors = metrics.cell(header + 2, cols["metric"]).value
-    log = wb[schema.sheet_title("metric_log", lang)]
+    log = wb[contract.sheet_title("metric_log", lang)]
     header, cols = header_columns(log, "metric_log")
     readings = [(date(2026, 9, 7) + timedelta(days=7 * i), visitors, 8000 + 100 * i)
                 for i in range(12)] + [(date(2026, 11, 20), problems["metric"], 12)]
@@ -258,7 +258,7 @@ def test_every_sentence_fills_in_both_languages():
         return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
     sheets = {"sheet", "summary", "issues"}
-    for key, label in schema.WORDS.items():
+    for key, label in i18n.WORDS.items():
         en, fr = fields(label.en), fields(label.fr)
         assert en <= fr and fr - en <= sheets, (key, en, fr)
 
@@ -311,7 +311,7 @@ FRENCH_CASES = [
 def test_reader_says_what_it_found_in_french(tmp_path, row, severity, cell, message):
     from helpers import fill_plan
 
-    from milestone_sheets.reader import load_plan
+    from milestone_sheets.read.plan import load_plan
 
     path = fill_plan(tmp_path / "p.xlsx", milestones=[row], team=[{"owner": "Ana"}], lang="fr")
     found = {(i.severity, i.cell): i.message for i in load_plan(path, as_of=AS_DATE).issues}
@@ -321,7 +321,7 @@ def test_reader_says_what_it_found_in_french(tmp_path, row, severity, cell, mess
 def test_reader_ids_and_settings_in_french(tmp_path):
     from helpers import fill_plan
 
-    from milestone_sheets.reader import load_plan
+    from milestone_sheets.read.plan import load_plan
 
     path = fill_plan(tmp_path / "p.xlsx", team=[{"owner": "Ana"}, {"owner": "Ana"}], lang="fr",
                      milestones=[_ok("A", id="M-001", depends_on="M-002"),
@@ -358,7 +358,7 @@ AS_DATE = date(2026, 11, 23)
     ("parse_status", "Meh", "unknown Status 'Meh'", "Statut « Meh » inconnu"),
 ])
 def test_parse_errors_in_both_languages(parse, raw, en, fr):
-    from milestone_sheets import parsing
+    from milestone_sheets.read import values as parsing
 
     func = getattr(parsing, parse)
     assert func(raw).error == en
@@ -393,7 +393,7 @@ def test_settings_language_wins_for_the_error_line(tmp_path):
     """A plan whose tabs are English but whose Settings say French is a French plan."""
     from helpers import fill_plan
 
-    from milestone_sheets.reader import plan_language
+    from milestone_sheets.read.plan import plan_language
 
     path = fill_plan(tmp_path / "plan.xlsx", milestones=[_ok()], settings={"language": "fr"})
     assert plan_language(path) == "fr"
@@ -413,7 +413,7 @@ _CELLS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**7),
 def test_the_language_changes_the_words_only(raw):
     """Read in French or in English, a cell gives the same value, the same flags, and an
     error in both or in neither."""
-    from milestone_sheets import parsing
+    from milestone_sheets.read import values as parsing
 
     for parse in (parsing.parse_date, parsing.parse_number, parsing.parse_money,
                   parsing.parse_percent, parsing.parse_status):

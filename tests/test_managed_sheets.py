@@ -17,8 +17,11 @@ from helpers import HAND_AS_OF, fill_plan, hand_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milestone_sheets import schema
-from milestone_sheets.managed_sheets import (
+from milestone_sheets import contract, i18n
+from milestone_sheets.model import HISTORY_KEYS, BaselineEntry, Issue, Metric, Plan
+from milestone_sheets.read.plan import load_plan
+from milestone_sheets.rules.evaluation import evaluate
+from milestone_sheets.write.refresh.managed import (
     MANAGED_ORDER,
     SUMMARY_LIST_MAX,
     TIMELINE_MAX_ROWS,
@@ -30,9 +33,6 @@ from milestone_sheets.managed_sheets import (
     merge_history,
     text_bar,
 )
-from milestone_sheets.model import HISTORY_KEYS, BaselineEntry, Issue, Metric, Plan
-from milestone_sheets.reader import load_plan
-from milestone_sheets.rules import evaluate
 
 HEADER_FILL = "1F4E78"
 
@@ -99,7 +99,7 @@ def width_of(ws: Any, col: int) -> float:
 
 
 def test_sheets_in_order_with_default_titles(en, fr):
-    assert en.wb.sheetnames == [schema.sheet_title(k, "en") for k in MANAGED_ORDER]
+    assert en.wb.sheetnames == [contract.sheet_title(k, "en") for k in MANAGED_ORDER]
     assert list(en.book.titles) == list(MANAGED_ORDER)
     assert fr.wb.sheetnames == ["Synthèse", "Budget", "Charge", "Chronologie", "Problèmes",
                                 "Historique", "Base de référence"]
@@ -144,7 +144,7 @@ def test_summary_headline_figures(en):
     bo = column_a.index("Overloaded owners") + 3  # title, header, first owner (1-based)
     assert [c.value for c in en.ws("summary")[bo]][:4] == [
         "Bo", pytest.approx(9 / 8), datetime(2026, 11, 16), 2]
-    health = {r[0]: r[1] for r in en.rows("summary") if r[0] in schema.HEALTH}
+    health = {r[0]: r[1] for r in en.rows("summary") if r[0] in contract.HEALTH}
     assert health["At risk"] == 3 and health["Unscheduled"] == 1
 
 
@@ -153,7 +153,7 @@ def test_summary_lists_link_to_the_milestone_rows(en):
     overdue = next(c for c in ws["A"] if c.value == "M-007")
     assert overdue.hyperlink.location == "'Milestones'!A8"
     assert ws.cell(overdue.row, 5).value == "Overdue"
-    assert ws.cell(overdue.row, 5).fill.fgColor.rgb.endswith(schema.HEALTH_COLOURS["Overdue"])
+    assert ws.cell(overdue.row, 5).fill.fgColor.rgb.endswith(contract.HEALTH_COLOURS["Overdue"])
 
 
 def test_summary_chart_reads_the_budget_by_phase(en):
@@ -209,7 +209,7 @@ def test_percent_metrics_show_as_percentages(hand_en):
 def test_budget_sections_are_headed_by_their_rollup(en, fr):
     ws = en.ws("budget")
     titles = {c.value: c.row for c in ws["A"] if c.value in
-              [schema.word(r, "en") for r in ("by_phase", "by_owner", "by_strategy",
+              [i18n.word(r, "en") for r in ("by_phase", "by_owner", "by_strategy",
                                                "by_tactic", "by_type", "by_month")]}
     heads = {t: ws.cell(r + 1, 1).value for t, r in titles.items()}
     assert heads == {"By phase": "Phase", "By owner": "Owner", "By strategy": "Strategy",
@@ -225,7 +225,7 @@ def test_budget_totals(en):
     ws = en.ws("budget")
     assert [c.value for c in ws[4]][:6] == ["Total", 5300, 1700, 3600, 1340,
                                             pytest.approx(2034.48, abs=0.01)]
-    assert ws["B4"].font.b and ws["B4"].number_format == schema.money_format("USD")
+    assert ws["B4"].font.b and ws["B4"].number_format == contract.money_format("USD")
 
 
 # --------------------------------------------------------------------------- Workload
@@ -264,7 +264,7 @@ def test_timeline_rows(en):
                      datetime(2026, 11, 5), "Done late"]
     assert ws["A4"].hyperlink.location == "'Milestones'!A5"
     bar = [c.column for c in ws[4][6:] if c.fill.fgColor.rgb.endswith(
-        schema.HEALTH_COLOURS["Done late"])]
+        contract.HEALTH_COLOURS["Done late"])]
     assert bar == [7, 8, 9]  # the weeks of 19 Oct, 26 Oct and 2 Nov
     assert ws.freeze_panes == "G4"
 
@@ -361,7 +361,7 @@ def test_history_replaces_the_row_of_the_same_date(hand_en):
     assert rows[0][1] == 9 and rows[0][6] == 100 and rows[0][11] is None
     assert rows[1][1] == 13 and built.book.history_replaced
     assert [c.value for c in built.ws("history")[1]] == [
-        schema.word(k, "en") for k in HISTORY_KEYS]
+        i18n.word(k, "en") for k in HISTORY_KEYS]
 
 
 def test_history_first_row(en):
@@ -541,13 +541,13 @@ def _tokens(text: str) -> set[str]:
 
 def _catalogue(lang: str) -> set[str]:
     """Every word msheets may write, in one language."""
-    texts = [w(lang) for w in schema.WORDS.values()]
-    texts += [s.label(lang) for s in schema.SHEETS.values()]
-    texts += [c.label(lang) for cols in schema.COLUMNS.values() for c in cols]
-    texts += [v(lang) for ch in schema.CHOICES.values() for v in ch.values]
-    texts += [schema.health_label(h, lang) for h in schema.HEALTH]
-    texts += [schema.metric_status_label(s, lang) for s in schema.METRIC_STATUS]
-    texts += list(schema.MONTHS_SHORT[lang])
+    texts = [w(lang) for w in i18n.WORDS.values()]
+    texts += [s.label(lang) for s in contract.SHEETS.values()]
+    texts += [c.label(lang) for cols in contract.COLUMNS.values() for c in cols]
+    texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
+    texts += [contract.health_label(h, lang) for h in contract.HEALTH]
+    texts += [contract.metric_status_label(s, lang) for s in contract.METRIC_STATUS]
+    texts += list(i18n.MONTHS_SHORT[lang])
     texts += [flag_label(f, lang) for f in ("over budget", "behind schedule", "owner overloaded",
                                             "unknown owner", "no owner", "slipped 3 days")]
     return set().union(*map(_tokens, texts))
@@ -591,7 +591,7 @@ def test_history_row_has_every_key(en):
 def test_recorded_rows_read_as_xlsxwriter_would_write_them(hand_en, monkeypatch):
     """The long tables' rows skip XlsxWriter's per-cell cost; written in by the transplant,
     they hold the same values, formats and links as XlsxWriter's own cells."""
-    from milestone_sheets import managed_sheets
+    from milestone_sheets.write.refresh import managed as managed_sheets
 
     def snapshot(data: bytes) -> dict:
         wb = openpyxl.load_workbook(io.BytesIO(data))

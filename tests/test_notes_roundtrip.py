@@ -29,7 +29,7 @@ from enrich import (
 from helpers import soffice_convert
 
 from milestone_sheets import load_plan
-from milestone_sheets.writeback import refresh_workbook
+from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
 pytestmark = [

@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from helpers import HAND_AS_OF, hand_plan, soffice_convert, ssconvert
 
-from milestone_sheets import evaluate, load_plan, schema
+from milestone_sheets import contract, evaluate, load_plan
 from milestone_sheets.cli import cli
-from milestone_sheets.report import to_json
-from milestone_sheets.template import list_presets, write_new_workbook
-from milestone_sheets.writeback import refresh_workbook
+from milestone_sheets.write.new_workbook import list_presets, write_new_workbook
+from milestone_sheets.write.refresh.pipeline import refresh_workbook
+from milestone_sheets.write.report.json import to_json
 
 pytestmark = [pytest.mark.soffice, pytest.mark.gnumeric]
 
@@ -103,7 +103,7 @@ def test_workbook_resaved_by_libreoffice_refreshes_cleanly(work, tmp_path):
         after = load_plan(path, as_of=HAND_AS_OF)
         assert after.milestones == before.milestones
         wb = openpyxl.load_workbook(path)
-        history = next(t for t in wb.sheetnames if schema.find_sheet_key(t) == "history")
+        history = next(t for t in wb.sheetnames if contract.find_sheet_key(t) == "history")
         assert len(list(wb[history].iter_rows(min_row=2))) == 1
 
 
@@ -137,10 +137,10 @@ def shown(tmp_path_factory):
     for lang in ("en", "fr"):  # the Guide is the same in every preset; the widest plan
         path = new["digital-campaign", lang]
         guides["guide", lang] = only_sheets_visible(
-            path, d / f"guide-{lang}.xlsx", {schema.sheet_title("guide", lang)})
+            path, d / f"guide-{lang}.xlsx", {contract.sheet_title("guide", lang)})
         for key in ("milestones", "metrics", "team"):
             sheets[key, lang] = only_sheets_visible(
-                path, d / f"{key}-{lang}.xlsx", {schema.sheet_title(key, lang)})
+                path, d / f"{key}-{lang}.xlsx", {contract.sheet_title(key, lang)})
     out = {"dir": d, "new": new, "filled": filled}
     fr = [p for (_n, lang), p in new.items() if lang == "fr"] + [filled]
     en = [p for (_n, lang), p in new.items() if lang == "en"]
@@ -164,12 +164,12 @@ def _column(rows, header):
 def test_money_survives_a_libreoffice_save_in_its_locale(shown, lang):
     from helpers import read_as_shown
 
-    budget = schema.column("milestones", "budget").label(lang)
+    budget = contract.column("milestones", "budget").label(lang)
     for name in (p.name for p in list_presets()):
         csv = read_as_shown(shown["dir"] / f"csv-{lang}", f"{name}-{lang}")
-        rows = csv[schema.sheet_title("milestones", lang)]
+        rows = csv[contract.sheet_title("milestones", lang)]
         original = openpyxl.load_workbook(shown["new"][name, lang])[
-            schema.sheet_title("milestones", lang)]
+            contract.sheet_title("milestones", lang)]
         col = [c.value for c in original[1]].index(budget)
         amounts = [r[col].value for r in original.iter_rows(min_row=2)
                    if isinstance(r[col].value, (int, float))]
@@ -260,8 +260,8 @@ def managed_pdfs(tmp_path_factory):
 
     from helpers import only_sheets_visible
 
-    from milestone_sheets.managed_sheets import MANAGED_ORDER
-    from milestone_sheets.writeback import refresh_workbook
+    from milestone_sheets.write.refresh.managed import MANAGED_ORDER
+    from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
     d = tmp_path_factory.mktemp("managed")
     samples = Path(__file__).resolve().parents[1] / "sample_workbooks"
@@ -271,7 +271,7 @@ def managed_pdfs(tmp_path_factory):
         plan = shutil.copy(samples / f"{name}.xlsx", d / f"{name}.xlsx")
         refresh_workbook(plan, as_of=date(2026, 12, 15))
         files = [only_sheets_visible(plan, d / f"{key}-{lang}.xlsx",
-                                     {schema.sheet_title(key, lang)}) for key in MANAGED_ORDER]
+                                     {contract.sheet_title(key, lang)}) for key in MANAGED_ORDER]
         for pdf in soffice_convert(files, "pdf", d / f"pdf-{lang}", locale=locale):
             out[pdf.stem] = pdf
     return out
@@ -284,7 +284,7 @@ def test_managed_sheets_print_well(managed_pdfs, lang):
     fallback font."""
     from helpers import pdf_characters, pdf_fonts, pdf_pages
 
-    from milestone_sheets.managed_sheets import MANAGED_ORDER
+    from milestone_sheets.write.refresh.managed import MANAGED_ORDER
 
     pages = {key: pdf_pages(managed_pdfs[f"{key}-{lang}"]) for key in MANAGED_ORDER}
     assert len(pages["summary"]) == 1, pages["summary"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from milestone_sheets.package import _scanner
+from milestone_sheets.xlsx.guard import _scanner
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milestone_sheets.parsing import (
+from milestone_sheets.read.values import (
     months_touched,
     parse_date,
     parse_ids,

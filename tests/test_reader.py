@@ -227,7 +227,7 @@ def test_a_repeated_value_is_reported_at_every_cell(tmp_path):
 def test_dependency_cycles_are_the_strongly_connected_groups(deps):
     """_cycles finds exactly the groups of milestones that reach one another."""
     from milestone_sheets.model import Milestone
-    from milestone_sheets.reader import _cycles
+    from milestone_sheets.read.plan import _cycles
 
     n = len(deps)
     edges = [{d for d in ds if d < n and d != i} for i, ds in enumerate(deps)]

@@ -14,9 +14,9 @@ import xlsxwriter
 from click.testing import CliRunner
 from helpers import HAND_AS_OF, hand_plan
 
-from milestone_sheets import schema
+from milestone_sheets import contract
 from milestone_sheets.cli import cli
-from milestone_sheets.writeback import refresh_workbook
+from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
@@ -56,11 +56,11 @@ def test_managed_columns_and_colours(refreshed):
     rows = {ws.cell(r, 1).value: r for r in range(2, 15)}
     health = ws.cell(rows["M-007"], h)
     assert health.value == "Overdue"
-    assert health.fill.fgColor.rgb.endswith(schema.HEALTH_COLOURS["Overdue"])
+    assert health.fill.fgColor.rgb.endswith(contract.HEALTH_COLOURS["Overdue"])
     assert ws.cell(rows["M-007"], s).value == -8
     assert "owner overloaded" in ws.cell(rows["M-007"], f).value
     assert ws.cell(rows["M-008"], f).value == "blocked by M-007"
-    assert ws.cell(rows["M-005"], h).fill.fgColor.rgb.endswith(schema.HEALTH_COLOURS["Done"])
+    assert ws.cell(rows["M-005"], h).fill.fgColor.rgb.endswith(contract.HEALTH_COLOURS["Done"])
     assert ws.cell(rows["M-012"], h).value == "On track"
     metrics = wb["Metrics"]
     mheads = {c.value: c.column for c in metrics[1]}

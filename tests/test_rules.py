@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from milestone_sheets import evaluate, load_plan
 from milestone_sheets.model import Metric, Milestone, Plan, Settings, TeamMember
-from milestone_sheets.reviews import parse_review, review_dates
-from milestone_sheets.rules import workdays
+from milestone_sheets.rules.reviews import parse_review, review_dates
+from milestone_sheets.rules.workload import workdays
 
 
 @pytest.fixture(scope="module")

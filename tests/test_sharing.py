@@ -293,8 +293,8 @@ def test_text_report_cuts_nothing_in_a_file_and_uses_an_ellipsis_on_a_terminal(t
 
     from rich.console import Console
 
-    from milestone_sheets.issues_text import print_rich_report
-    from milestone_sheets.report import to_text
+    from milestone_sheets.write.report.terminal import print_rich_report
+    from milestone_sheets.write.report.text import to_text
 
     plan = _long_flags_plan(tmp_path / "plan.xlsx")
     flags = ("over budget, blocked by M-001, blocked by M-002, blocked by M-003, "
@@ -353,7 +353,7 @@ def test_each_review_milestone_takes_out_at_most_its_nearest_occurrence(occurren
                                                                         half_days):
     from datetime import timedelta
 
-    from milestone_sheets.ics import reviews_left_out
+    from milestone_sheets.write.ics import reviews_left_out
 
     half = timedelta(days=half_days)
     occurrences.sort()
@@ -370,7 +370,7 @@ def test_each_review_milestone_takes_out_at_most_its_nearest_occurrence(occurren
 
 @given(st.text(max_size=80), st.integers(1, 60))
 def test_cut_keeps_short_text_and_marks_what_it_cuts(text, width):
-    from milestone_sheets.report import cut
+    from milestone_sheets.write.report.common import cut
 
     shown = cut(text, width)
     if len(text) <= width:
@@ -385,7 +385,7 @@ def test_rollup_overload_follows_each_plans_threshold():
     those plans (not past 100% whatever the plans say)."""
     from types import SimpleNamespace as NS
 
-    from milestone_sheets.rollup import RollupResult, owners_across
+    from milestone_sheets.write.rollup import RollupResult, owners_across
 
     def status(name: str, threshold: float, hours: float) -> NS:
         week = NS(week=date(2026, 11, 23), hours=hours)

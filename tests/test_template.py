@@ -7,9 +7,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from milestone_sheets import schema
+from milestone_sheets import contract, i18n
 from milestone_sheets.errors import MsheetsError
-from milestone_sheets.template import list_presets, next_monday, write_new_workbook
+from milestone_sheets.write.new_workbook import list_presets, next_monday, write_new_workbook
 
 PRESETS = [p.name for p in list_presets()]
 START = date(2026, 11, 2)
@@ -34,13 +34,13 @@ def test_presets_listed():
 @pytest.mark.parametrize("name", PRESETS)
 def test_structure(books, name, lang):
     wb = openpyxl.load_workbook(books[name, lang])
-    titles = {k: schema.sheet_title(k, lang) for k in schema.SHEETS}
-    assert wb.sheetnames == [titles[k] for k in ("guide", *schema.INPUT_SHEETS, "lists")]
+    titles = {k: contract.sheet_title(k, lang) for k in contract.SHEETS}
+    assert wb.sheetnames == [titles[k] for k in ("guide", *contract.INPUT_SHEETS, "lists")]
     assert wb[titles["lists"]].sheet_state == "hidden"
     for key in ("milestones", "metrics", "metric_log", "team"):
         ws = wb[titles[key]]
         headers = [c.value for c in ws[1]]
-        assert headers == [c.label(lang) for c in schema.COLUMNS[key]]
+        assert headers == [c.label(lang) for c in contract.COLUMNS[key]]
         assert ws.freeze_panes in ("B2", "C2")
         assert f"msheets_{key}" in ws.tables
         assert ws.page_setup.orientation == "landscape"
@@ -48,7 +48,7 @@ def test_structure(books, name, lang):
         assert ws.print_title_rows == "$1:$1"
     ms = wb[titles["milestones"]]
     letter = {c.key: openpyxl.utils.get_column_letter(i)
-              for i, c in enumerate(schema.MILESTONE_COLUMNS, start=1)}
+              for i, c in enumerate(contract.MILESTONE_COLUMNS, start=1)}
     dv = {str(v.sqref).split(":")[0]: v for v in ms.data_validations.dataValidation}
     assert dv[f"{letter['status']}2"].formula1 == "msheets_status"
     assert dv[f"{letter['status']}2"].type == "list"
@@ -65,17 +65,17 @@ def test_structure(books, name, lang):
     assert "TODAY()" in str([r.formula for v in ms.conditional_formatting._cf_rules.values()
                              for r in v])
     assert len(cf[f"{letter['status']}2:{letter['status']}1001"]) >= 4
-    assert set(wb.defined_names) >= set(schema.LIST_NAMES.values())
+    assert set(wb.defined_names) >= set(contract.LIST_NAMES.values())
     metrics = wb[titles["metrics"]]
     mdv = [v for v in metrics.data_validations.dataValidation if v.formula1 ==
            "msheets_direction"]
     assert mdv and str(mdv[0].sqref).startswith("C2")
     settings = wb[titles["settings"]]
-    names = [settings.cell(r, 1).value for r in range(2, len(schema.SETTINGS) + 2)]
-    assert names == [s.label(lang) for s in schema.SETTINGS]
+    names = [settings.cell(r, 1).value for r in range(2, len(contract.SETTINGS) + 2)]
+    assert names == [s.label(lang) for s in contract.SETTINGS]
     # managed columns are shaded and say refresh fills them
     health = ms[f"{letter['health']}1"]
-    assert health.value == schema.column("milestones", "health").label(lang)
+    assert health.value == contract.column("milestones", "health").label(lang)
     assert dv[f"{letter['health']}2"].prompt and "refresh" in dv[f"{letter['health']}2"].prompt
 
 
@@ -154,7 +154,7 @@ def _parts(path):
 def _catalogue(lang):
     """Every text msheets may put in a new workbook in `lang`: labels, help, choices, words,
     the Guide's prose and the presets' data in that language."""
-    from milestone_sheets.template import GUIDE, preset_rows
+    from milestone_sheets.write.new_workbook import GUIDE, preset_rows
 
     def flat(x):
         if isinstance(x, str):
@@ -166,18 +166,18 @@ def _catalogue(lang):
             for v in x:
                 yield from flat(v)
 
-    out = set(flat(GUIDE[lang])) | set(schema.DEFAULT_PHASES[lang])
-    out |= {s.label(lang) for s in schema.SHEETS.values()}
-    for cols in (*schema.COLUMNS.values(), schema.SETTINGS_COLUMNS):
+    out = set(flat(GUIDE[lang])) | set(contract.DEFAULT_PHASES[lang])
+    out |= {s.label(lang) for s in contract.SHEETS.values()}
+    for cols in (*contract.COLUMNS.values(), contract.SETTINGS_COLUMNS):
         for c in cols:
             out |= {c.label(lang), c.help_fr if lang == "fr" else c.help}
-    for ch in schema.CHOICES.values():
+    for ch in contract.CHOICES.values():
         out |= set(ch.names(lang))
-    out |= {schema.health_label(h, lang) for h in schema.HEALTH}
-    out |= {schema.metric_status_label(m, lang) for m in schema.METRIC_STATUS}
-    for s in schema.SETTINGS:
+    out |= {contract.health_label(h, lang) for h in contract.HEALTH}
+    out |= {contract.metric_status_label(m, lang) for m in contract.METRIC_STATUS}
+    for s in contract.SETTINGS:
         out |= {s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))}
-    out |= {schema.word(k, lang) for k in schema.WORDS}
+    out |= {i18n.word(k, lang) for k in i18n.WORDS}
     for p in list_presets():
         out |= set(flat(preset_rows(p, lang, START)))
         for key in ("plan_name", "phases"):
@@ -222,7 +222,7 @@ def test_french_preset_budgets_are_french(books):
     ms = openpyxl.load_workbook(books["lean-plan", "fr"])["Jalons"]
     budgets = [c.value for c in ms["J"][1:] if isinstance(c.value, str)]
     assert budgets == ["50/mois"]
-    from milestone_sheets.parsing import parse_money
+    from milestone_sheets.read.values import parse_money
 
     assert parse_money("50/mois").value is not None
 
@@ -230,31 +230,31 @@ def test_french_preset_budgets_are_french(books):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_number_formats(books, lang):
     wb = openpyxl.load_workbook(books["digital-campaign", lang])
-    ms = wb[schema.sheet_title("milestones", lang)]
+    ms = wb[contract.sheet_title("milestones", lang)]
     letter = {c.key: openpyxl.utils.get_column_letter(i)
-              for i, c in enumerate(schema.MILESTONE_COLUMNS, start=1)}
+              for i, c in enumerate(contract.MILESTONE_COLUMNS, start=1)}
     budget = next(c for c in ms[letter["budget"]][1:] if isinstance(c.value, (int, float)))
     # the space before the euro sign inside the quotes: survives a French LibreOffice save
     expected = '#,##0" €";-#,##0" €"' if lang == "fr" else '"$"#,##0;-"$"#,##0'
-    assert budget.number_format == expected == schema.money_format("EUR" if lang == "fr"
+    assert budget.number_format == expected == contract.money_format("EUR" if lang == "fr"
                                                                    else "USD")
     # % Complete: 0.25, 25 and 25% all show 25%, as msheets reads them
     assert ms.column_dimensions[letter["pct"]].number_format == '[<=1]0%;0"%"'
     # plain numbers in General: 0.015 shows 0.015, not "0.02" as `0.##` did
     effort = next(c for c in ms[letter["effort"]][1:] if isinstance(c.value, (int, float)))
     assert effort.number_format == "General"
-    metrics = wb[schema.sheet_title("metrics", lang)]
+    metrics = wb[contract.sheet_title("metrics", lang)]
     rules = {str(k.sqref): [(r.formula, r.dxf.numFmt.formatCode if r.dxf and r.dxf.numFmt
                              else None) for r in v]
              for k, v in metrics.conditional_formatting._cf_rules.items()}
     assert rules["F2:F1001"] == [(['AND(TRIM($B2)="%",ISNUMBER(F2))'], '[<=1]0.0%;0.0"%"')]
     ctr = metrics["D2"]
     assert metrics["B2"].value == "%" and ctr.value == 0.012 and ctr.number_format == "General"
-    log = wb[schema.sheet_title("metric_log", lang)]
+    log = wb[contract.sheet_title("metric_log", lang)]
     (formula, fmt), = next(v for k, v in (
         (str(k.sqref), [(r.formula[0], r.dxf.numFmt.formatCode) for r in v])
         for k, v in log.conditional_formatting._cf_rules.items()) if k == "C2:C1001")
-    assert "VLOOKUP($B2," in formula and fmt == schema.METRIC_PERCENT_FORMAT
+    assert "VLOOKUP($B2," in formula and fmt == contract.METRIC_PERCENT_FORMAT
 
 
 def test_every_font_has_a_name(books):
@@ -281,7 +281,7 @@ def test_nothing_gnumeric_cannot_handle(books):
                 assert ' type="' in dv, dv
     ms = openpyxl.load_workbook(books["blank", "en"])["Milestones"]
     notes = {str(v.sqref).split(":")[0]: v for v in ms.data_validations.dataValidation}
-    assert notes["B2"].type == "textLength" and notes["B2"].prompt == schema.column(
+    assert notes["B2"].type == "textLength" and notes["B2"].prompt == contract.column(
         "milestones", "milestone").help
     assert notes["B2"].showErrorMessage is False
 
@@ -289,9 +289,9 @@ def test_nothing_gnumeric_cannot_handle(books):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_print_setup(books, lang):
     wb = openpyxl.load_workbook(books["digital-campaign", lang])
-    title = {k: schema.sheet_title(k, lang) for k in schema.SHEETS}
-    footer = schema.word("footer", lang)
-    for key in ("guide", *schema.INPUT_SHEETS):
+    title = {k: contract.sheet_title(k, lang) for k in contract.SHEETS}
+    footer = i18n.word("footer", lang)
+    for key in ("guide", *contract.INPUT_SHEETS):
         ws = wb[title[key]]
         assert ws.sheet_properties.pageSetUpPr.fitToPage, key
         assert ws.page_setup.fitToHeight == 0, key
@@ -311,14 +311,14 @@ def test_print_setup(books, lang):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("name", PRESETS)
 def test_columns_fit_headers_and_values(books, name, lang):
-    from milestone_sheets.template import GUIDE, GUIDE_WIDTHS, MAX_WIDTH
+    from milestone_sheets.write.new_workbook import GUIDE, GUIDE_WIDTHS, MAX_WIDTH
 
     wb = openpyxl.load_workbook(books[name, lang])
     for key in ("milestones", "metrics", "metric_log", "team"):
-        ws = wb[schema.sheet_title(key, lang)]
+        ws = wb[contract.sheet_title(key, lang)]
         widths = {i: d.width for d in ws.column_dimensions.values()
                   for i in range(d.min, d.max + 1)}
-        for i, col in enumerate(schema.COLUMNS[key], start=1):
+        for i, col in enumerate(contract.COLUMNS[key], start=1):
             letter = openpyxl.utils.get_column_letter(i)
             width = widths[i]
             header = col.label(lang)
@@ -332,7 +332,7 @@ def test_columns_fit_headers_and_values(books, name, lang):
                     assert width >= min(len(cell.value), MAX_WIDTH), (ws.title, cell.value)
                 elif isinstance(cell.value, datetime):
                     assert width >= 14, (ws.title, header)  # "30 sept. 2026"
-    guide = wb[schema.sheet_title("guide", lang)]
+    guide = wb[contract.sheet_title("guide", lang)]
     assert guide.column_dimensions["B"].width >= GUIDE_WIDTHS[1]
     for _name, cmd, _text in GUIDE[lang]["command_rows"]:
         assert len(cmd) * 1.2 < GUIDE_WIDTHS[1]  # in a monospace font, on one line
@@ -340,14 +340,14 @@ def test_columns_fit_headers_and_values(books, name, lang):
 
 def test_guide_date_examples_are_read_as_promised():
     """The Guide promises what msheets does with text that stays text in a spreadsheet."""
-    from milestone_sheets.parsing import parse_date
+    from milestone_sheets.read.values import parse_date
 
     assert parse_date("Q3 2026", "MDY").value == date(2026, 9, 30)
     assert parse_date("end of Q3", "MDY", default_year=2026).value == date(2026, 9, 30)
     assert parse_date("Sep 2026", "MDY").value == date(2026, 9, 30)  # typed as 'Sep 2026
     assert parse_date("sept. 2026", "DMY").value == date(2026, 9, 30)
     assert parse_date("T3 2026", "DMY").value == date(2026, 9, 30)
-    from milestone_sheets.template import GUIDE
+    from milestone_sheets.write.new_workbook import GUIDE
 
     dates_en = dict(GUIDE["en"]["intro"])["Dates"]
     assert "'Sep 2026', into its first day" in dates_en and "apostrophe" in dates_en
@@ -362,8 +362,8 @@ def test_new_speaks_the_workbook_language(tmp_path, lang):
     path = tmp_path / "plan.xlsx"
     res = CliRunner().invoke(cli, ["new", str(path), "--lang", lang])
     assert res.exit_code == 0
-    sheet = schema.sheet_title("milestones", lang)
-    assert res.output.strip() == schema.word("new_written", lang).format(
+    sheet = contract.sheet_title("milestones", lang)
+    assert res.output.strip() == i18n.word("new_written", lang).format(
         path=path, template="blank", lang=lang, name="plan.xlsx", sheet=sheet)
     assert f"feuille {sheet}" in res.output if lang == "fr" else "the Milestones sheet" in \
         res.output

@@ -19,13 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..errors import MsheetsError, PlanError, RefusedError
-from . import mapping as mp
-from .build import Options, build
-from .model import ColumnChoice, ImportedMilestone, ImportedPlan, ImportResult, Note
-from .sources import Source, read_source
-from .table import Grid, NoHeader, Table, UnknownColumn, read_table
+from milestone_sheets import contract, i18n
+from milestone_sheets.errors import MsheetsError, PlanError, RefusedError
+from milestone_sheets.importer import mapping as mp
+from milestone_sheets.importer.build import Options, build
+from milestone_sheets.importer.model import (
+    ColumnChoice,
+    ImportedMilestone,
+    ImportedPlan,
+    ImportResult,
+    Note,
+)
+from milestone_sheets.importer.sources import Source, read_source
+from milestone_sheets.importer.table import Grid, NoHeader, Table, UnknownColumn, read_table
 
 __all__ = ["ImportOptionError", "ImportResult", "ImportedMilestone", "ImportedPlan",
            "NoTaskList", "import_plan", "parse_pairs", "read_rows", "read_task_list",
@@ -78,7 +84,7 @@ def _options(maps: Mapping[str, str | None] | None, status_map: Mapping[str, str
         statuses = mp.status_map_index(dict(status_map or {}))
     except ValueError as exc:
         raise ImportOptionError(str(exc)) from None
-    if lang is not None and lang not in schema.LANGUAGES:
+    if lang is not None and lang not in i18n.LANGUAGES:
         raise ImportOptionError(f"unknown language {lang!r}; use en or fr")
     return field_maps, statuses
 
@@ -168,7 +174,7 @@ def _choose_table(src: Source, sheet: str | None, maps: dict[str, str | None]) -
     grids = [g for g in src.grids if g.name not in src.hidden] or src.grids
     if sheet is not None:
         wanted = [g for g in src.grids if g.name == sheet] or \
-            [g for g in src.grids if schema.normalize(g.name) == schema.normalize(sheet)]
+            [g for g in src.grids if i18n.normalize(g.name) == i18n.normalize(sheet)]
         if not wanted:
             raise ImportOptionError(f"{src.path.name} has no sheet {sheet!r}; its sheets are "
                                     f"{', '.join(repr(g.name) for g in src.grids)}")
@@ -271,10 +277,10 @@ def _plan_name(t: Table) -> str | None:
 
 def write_plan(plan: ImportedPlan, output: str | Path, force: bool = False) -> Path:
     """Write the milestones into a new workbook of the generator (`msheets new`)."""
-    from ..template import PlanContent, write_new_workbook
+    from milestone_sheets.write.new_workbook import PlanContent, write_new_workbook
 
     lang = plan.lang
-    status_label = {v.en: v(lang) for v in schema.CHOICES["status"].values}
+    status_label = {v.en: v(lang) for v in contract.CHOICES["status"].values}
     records: list[dict[str, Any]] = []
     owners: dict[str, str] = {}
     phases: dict[str, None] = {}
@@ -289,13 +295,13 @@ def write_plan(plan: ImportedPlan, output: str | Path, force: bool = False) -> P
             "notes": "; ".join(m.notes) or None, "user": m.extra,
         })
         if m.owner:
-            owners.setdefault(schema.normalize(m.owner), m.owner)
+            owners.setdefault(i18n.normalize(m.owner), m.owner)
         if m.phase:
             phases[m.phase] = None
     content = PlanContent(
         milestones=records, team=[{"owner": o} for o in owners.values()],
         user_columns=list(plan.user_columns), settings=dict(plan.settings),
-        phases=list(phases)[: schema.LIST_ROWS])
+        phases=list(phases)[: contract.LIST_ROWS])
     return write_new_workbook(Path(output), lang=lang, force=force, content=content)
 
 
@@ -317,7 +323,7 @@ def import_plan(source: str | Path, output: str | Path, *, sheet: str | None = N
         raise RefusedError(f"{output} already exists; use --force to overwrite it (or choose "
                            "another name). Nothing was written.")
     if output.exists() and not dry_run:
-        from ..package import check_lock_files
+        from milestone_sheets.xlsx.guard import check_lock_files
 
         check_lock_files(output)  # open in Excel or LibreOffice: not overwritten
     plan = read_task_list(source, sheet=sheet, maps=maps, status_map=status_map, lang=lang,
@@ -386,7 +392,7 @@ def summary_lines(result: ImportResult) -> list[str]:
         out += _grouped(plan.warnings)
     dated = sum(1 for m in ms if m.due)
     done = sum(1 for m in ms if m.status == "Done")
-    owners = len({schema.normalize(m.owner) for m in ms if m.owner})
+    owners = len({i18n.normalize(m.owner) for m in ms if m.owner})
     counts = (f"{len(ms)} milestone(s) ({dated} with a due date, {done} done), "
               f"{owners} owner(s) listed in Team, language {plan.lang}")
     if result.written:

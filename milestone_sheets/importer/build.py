@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import schema
-from ..parsing import parse_money, parse_number, parse_percent
-from . import mapping as mp
-from .model import ImportedMilestone, Note, Pred, TaskRow
-from .outline import Outline, outline
+from milestone_sheets import contract, i18n
+from milestone_sheets.importer import mapping as mp
+from milestone_sheets.importer.model import ImportedMilestone, Note, Pred, TaskRow
+from milestone_sheets.importer.outline import Outline, outline
+from milestone_sheets.read.values import parse_money, parse_number, parse_percent
 
 NOTE_WORDS = {
     "also": ("Also: {}", "Aussi : {}"),
@@ -113,7 +113,7 @@ class _Reader:
         return float(p.value)
 
     def _label(self, fld: str) -> str:
-        return schema.column("milestones", fld).label(self.opts.lang)
+        return contract.column("milestones", fld).label(self.opts.lang)
 
 
 def _number(raw: object) -> float | None:
@@ -204,7 +204,7 @@ def _milestone(row: TaskRow, ancestors: list[str], reader: _Reader, opts: Option
             m.status = "Done"
         elif m.pct is not None and 0 < m.pct < 1:
             m.status = "In progress"
-    from .table import wbs_key
+    from milestone_sheets.importer.table import wbs_key
 
     wbs = wbs_key(v.get("wbs"))
     m.source_id = mp.text(v.get("id")) or wbs
@@ -229,7 +229,7 @@ def _assign_ids(milestones: list[ImportedMilestone], opts: Options) -> None:
         len(set(keys)) == len(keys) and all(keys)
     width = max(3, len(str(len(milestones))))
     title = opts.id_title
-    if schema.normalize(title) in schema.header_index("milestones"):
+    if i18n.normalize(title) in contract.header_index("milestones"):
         title = f"{title} (source)"
     for n, m in enumerate(milestones, start=1):
         if usable and m.source_id:
@@ -262,7 +262,7 @@ def _depends_on(rows: Sequence[TaskRow], o: Outline, index_of: dict[int, Importe
     def find(ref: str) -> int | None:
         hit = by_key.get(ref, by_key.get(ref.casefold()))
         if hit is None and "." in ref:
-            from .table import wbs_key
+            from milestone_sheets.importer.table import wbs_key
 
             hit = by_key.get(wbs_key(ref) or "")
         if hit is None and positional and ref.isdigit() and 1 <= int(ref) <= len(rows):

@@ -4,7 +4,7 @@ One table (`HEADER_WORDS`) holds the header words real trackers, Gantt templates
 use, in English and French, best first: "Task name" beats "Description" for the milestone,
 "Due date" beats "End date" for Due. A column is only taken for a field when its values fit
 (a TRUE/FALSE column never becomes a date; a "Status_RAG" of Red/Amber/Green is no status).
-The status vocabulary is the schema's (`schema.status_synonym`), not repeated here.
+The status vocabulary is the schema's (`contract.status_synonym`), not repeated here.
 """
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .. import schema
-from ..parsing import MONTHS, clean_text, normalize_words, parse_date, parse_number, serial_to_date
-from .model import Pred
+from milestone_sheets import contract, i18n
+from milestone_sheets.importer.model import Pred
+from milestone_sheets.read.values import (
+    MONTHS,
+    clean_text,
+    normalize_words,
+    parse_date,
+    parse_number,
+    serial_to_date,
+)
 
 # --------------------------------------------------------------------------- fields
 
@@ -42,14 +49,14 @@ def field_label(key: str) -> str:
     """The English name of a field, as printed in the mapping."""
     if key in ROLE_LABELS:
         return ROLE_LABELS[key]
-    return schema.column("milestones", key).label.en
+    return contract.column("milestones", key).label.en
 
 
 def field_for_option(name: str) -> str | None:
     """The field a --map FIELD names: its key, its English or French label, or a role."""
     n = header_key(name)
     for key in PLAN_FIELDS:
-        col = schema.column("milestones", key)
+        col = contract.column("milestones", key)
         if n in {header_key(key), *map(header_key, (col.label.en, col.label.fr,
                                                     *col.label.aliases))}:
             return key
@@ -205,7 +212,7 @@ def header_key(text: object) -> str:
     m = _JIRA_CUSTOM.match(s)
     if m:
         s = m[1]
-    return schema.normalize(s.replace("%", " pct ").replace("#", " number "))
+    return i18n.normalize(s.replace("%", " pct ").replace("#", " number "))
 
 
 @dataclass(frozen=True)
@@ -285,7 +292,7 @@ def parse_bool(raw: object) -> bool | None:
 
 def is_tbd(s: str) -> bool:
     """'TBD', 'N/A', '-', '?' ... : a date nobody knows yet."""
-    return schema.normalize(s) in TBD_WORDS or not schema.normalize(s)
+    return i18n.normalize(s) in TBD_WORDS or not i18n.normalize(s)
 
 
 _JIRA_DATE = re.compile(
@@ -475,7 +482,7 @@ def split_owners(raw: object) -> list[str]:
     out: list[str] = []
     for name in _OWNER_SPLIT.split(s):
         name = name.strip()
-        if name and schema.normalize(name) not in map(schema.normalize, out):
+        if name and i18n.normalize(name) not in map(i18n.normalize, out):
             out.append(name)
     return out
 
@@ -484,12 +491,12 @@ def status_map_index(pairs: dict[str, str]) -> dict[str, str]:
     """--status-map FROM=TO pairs as normalized FROM -> English status (TO checked)."""
     out: dict[str, str] = {}
     for src, dst in pairs.items():
-        english = schema.CHOICES["status"].lookup(dst) or schema.status_synonym(dst)
+        english = contract.CHOICES["status"].lookup(dst) or contract.status_synonym(dst)
         if english is None:
-            names = ", ".join(schema.CHOICES["status"].names("en"))
+            names = ", ".join(contract.CHOICES["status"].names("en"))
             raise ValueError(f"--status-map {src}={dst}: {dst!r} is not a status; use one of "
                              f"{names} (or their French names)")
-        out[schema.normalize(src)] = english
+        out[i18n.normalize(src)] = english
     return out
 
 
@@ -498,10 +505,10 @@ def map_status(raw: object, overrides: dict[str, str]) -> str | None:
     s = text(raw)
     if s is None:
         return None
-    n = schema.normalize(s)
+    n = i18n.normalize(s)
     if n in overrides:
         return overrides[n]
-    return schema.CHOICES["status"].lookup(s) or schema.status_synonym(s)
+    return contract.CHOICES["status"].lookup(s) or contract.status_synonym(s)
 
 
 # --------------------------------------------------------------------------- column guessing

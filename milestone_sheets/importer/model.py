@@ -78,7 +78,7 @@ class ImportedMilestone:
     actual: float | None = None
     effort: float | None = None
     pct: float | None = None
-    status: str | None = None  # English name of schema.CHOICES["status"]
+    status: str | None = None  # English name of contract.CHOICES["status"]
     deliverable: str | None = None
     depends_on: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

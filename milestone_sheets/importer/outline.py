@@ -14,9 +14,9 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import schema
-from . import mapping as mp
-from .model import TaskRow
+from milestone_sheets import i18n
+from milestone_sheets.importer import mapping as mp
+from milestone_sheets.importer.model import TaskRow
 
 
 @dataclass
@@ -113,7 +113,7 @@ def _by_parent(rows: Sequence[TaskRow]) -> list[int | None] | None:
         for k in r.keys:
             by_key.setdefault(k, i)
         if r.name:
-            by_name.setdefault(schema.normalize(r.name), i)
+            by_name.setdefault(i18n.normalize(r.name), i)
     out: list[int | None] = []
     for i, r in enumerate(rows):
         ref = mp.text(r.values.get("parent"))
@@ -121,7 +121,7 @@ def _by_parent(rows: Sequence[TaskRow]) -> list[int | None] | None:
         if ref:
             p = by_key.get(ref)
             if p is None:
-                p = by_name.get(schema.normalize(ref))
+                p = by_name.get(i18n.normalize(ref))
         out.append(p if p != i else None)
     return out
 
@@ -156,7 +156,7 @@ def _by_level(rows: Sequence[TaskRow]) -> list[int | None] | None:
 
 
 def _by_wbs(rows: Sequence[TaskRow]) -> list[int | None] | None:
-    from .table import wbs_key
+    from milestone_sheets.importer.table import wbs_key
 
     codes = [wbs_key(r.values.get("wbs")) for r in rows]
     if not any(codes):

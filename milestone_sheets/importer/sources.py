@@ -18,10 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import PlanError
-from . import mapping as mp
-from .model import ColumnChoice, Pred, TaskRow
-from .table import Grid
+from milestone_sheets.errors import PlanError
+from milestone_sheets.importer import mapping as mp
+from milestone_sheets.importer.model import ColumnChoice, Pred, TaskRow
+from milestone_sheets.importer.table import Grid
 
 MAX_SOURCE_BYTES = 256 * 1024**2
 MAX_ZIP_ENTRIES = 10_000

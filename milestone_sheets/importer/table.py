@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import schema
-from ..parsing import MONTHS, WEEKDAY_WORDS
-from . import mapping as mp
-from .model import ColumnChoice, TaskRow
+from milestone_sheets import contract, i18n
+from milestone_sheets.importer import mapping as mp
+from milestone_sheets.importer.model import ColumnChoice, TaskRow
+from milestone_sheets.read.values import MONTHS, WEEKDAY_WORDS
 
 HEADER_SCAN_ROWS = 50
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first col), (last row, last col))
@@ -391,10 +391,10 @@ def read_table(grid: Grid, maps: dict[str, str | None]) -> Table:
     chosen_cols = {c.column for c in choices.values()}
     user: dict[int, str] = {}
     empty = 0
-    taken = schema.header_index("milestones")
-    managed = {c for c in columns if (k := taken.get(schema.normalize(titles[c]))) and
-               schema.column("milestones", k).managed}
-    if len(managed) < sum(1 for c in schema.COLUMNS["milestones"] if c.managed):
+    taken = contract.header_index("milestones")
+    managed = {c for c in columns if (k := taken.get(i18n.normalize(titles[c]))) and
+               contract.column("milestones", k).managed}
+    if len(managed) < sum(1 for c in contract.COLUMNS["milestones"] if c.managed):
         managed = set()  # another tool's Health column is the user's: kept
     used: dict[str, str] = {}  # casefolded title -> title: a table's headers are unique
     for c in columns:
@@ -404,7 +404,7 @@ def read_table(grid: Grid, maps: dict[str, str | None]) -> Table:
             empty += 1  # nothing in it, or an msheets plan's Health, Slack, Flags: refresh
             continue    # computes them again
         title = titles[c][:200] or f"Column {mp.column_letter(c)}"  # Excel: 255 at most
-        if schema.normalize(title) in taken:
+        if i18n.normalize(title) in taken:
             title = f"{title} (source)"
         if used.get(title.casefold(), title) != title:  # 'Priority' and 'priority'
             n = 2

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .cells import split_ref, xml_text
-from .opc import CT_COMMENTS, CT_VML, NS_MAIN, Package, main_prefix
-from .sheet_patch import child_position, children_after
+from milestone_sheets.xlsx.cells import split_ref, xml_text
+from milestone_sheets.xlsx.opc import CT_COMMENTS, CT_VML, NS_MAIN, Package, main_prefix
+from milestone_sheets.xlsx.sheet_patch import child_position, children_after
 
 NOTE_MARK = "msheets:"
 AUTHOR = "msheets"

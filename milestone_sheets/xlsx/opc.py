@@ -17,7 +17,7 @@ from typing import IO
 
 from lxml import etree
 
-from .cells import quote_attr
+from milestone_sheets.xlsx.cells import quote_attr
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .cells import CellValue, cell_ref, cell_xml, column_index, column_letter
-from .opc import main_prefix
-from .styles import CellStyle
+from milestone_sheets.xlsx.cells import CellValue, cell_ref, cell_xml, column_index, column_letter
+from milestone_sheets.xlsx.opc import main_prefix
+from milestone_sheets.xlsx.styles import CellStyle
 
 
 @dataclass

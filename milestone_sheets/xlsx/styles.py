@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .opc import NS_MAIN, parse_xml, serialize_xml
+from milestone_sheets.xlsx.opc import NS_MAIN, parse_xml, serialize_xml
 
 _M = f"{{{NS_MAIN}}}"
 _NSMAP = {None: NS_MAIN}

@@ -16,11 +16,17 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from .cells import CellValue, cell_xml, column_letter, escape_text, quote_attr
-from .opc import NS_MAIN, Package
-from .sheet_patch import PatchCell, child_position, children_after, patch_sheet, widen_dimension
-from .styles import StyleSheet
-from .workbook import WorkbookPart
+from milestone_sheets.xlsx.cells import CellValue, cell_xml, column_letter, escape_text, quote_attr
+from milestone_sheets.xlsx.opc import NS_MAIN, Package
+from milestone_sheets.xlsx.sheet_patch import (
+    PatchCell,
+    child_position,
+    children_after,
+    patch_sheet,
+    widen_dimension,
+)
+from milestone_sheets.xlsx.styles import StyleSheet
+from milestone_sheets.xlsx.workbook import WorkbookPart
 
 _M = f"{{{NS_MAIN}}}"
 _SI = re.compile(rb"<si>(.*?)</si>", re.S)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .opc import NS_MAIN, NS_REL, Package, parse_xml, serialize_xml
+from milestone_sheets.xlsx.opc import NS_MAIN, NS_REL, Package, parse_xml, serialize_xml
 
 _M = f"{{{NS_MAIN}}}"
 _NSMAP = {None: NS_MAIN}

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
-from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .errors import PlanError
-from .model import (
+from milestone_sheets import contract, i18n
+from milestone_sheets.errors import PlanError
+from milestone_sheets.model import (
     HISTORY_KEYS,
     BaselineEntry,
     Issue,
@@ -31,298 +28,22 @@ from .model import (
     SheetLayout,
     TeamMember,
 )
-from .package import Package, open_package
-from .parsing import (
-    BLANK,
-    Parsed,
+from milestone_sheets.read.columns import HEADER_SCAN_ROWS, SheetReader, find_header
+from milestone_sheets.read.grid import Grid, Workbook
+from milestone_sheets.read.values import (
     clean_text,
     is_blank,
     months_touched,
-    parse_choice,
     parse_date,
-    parse_ids,
     parse_money,
     parse_number,
-    parse_percent,
-    parse_status,
     percent_metric_value,
 )
-from .xlsx.cells import cell_ref, column_letter
+from milestone_sheets.xlsx.cells import cell_ref
+from milestone_sheets.xlsx.guard import open_package
 
-HEADER_SCAN_ROWS = 10
 SCALE_FACTOR = 50  # a % metric's value this many times off its Target: typed on another scale
 ID_PATTERN = re.compile(r"^M-(\d+)$", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------- grid
-
-
-@dataclass
-class Grid:
-    """A sheet's used cells as rows; absolute 1-based positions via the offsets."""
-
-    title: str
-    rows: list[list[Any]]
-    row0: int  # 0-based row of rows[0]
-    col0: int
-    no_value: set[str]  # formula cells without a computed value
-    date_1904: bool = False  # serial numbers count from 1904
-    width: int = field(init=False)  # the longest row
-
-    def __post_init__(self) -> None:
-        self.width = max(map(len, self.rows), default=0)
-
-    def value(self, row: int, col: int) -> Any:
-        r, c = row - 1 - self.row0, col - 1 - self.col0
-        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
-            v = self.rows[r][c]
-            return None if v == "" else v
-        return None
-
-    @property
-    def last_row(self) -> int:
-        return self.row0 + len(self.rows)
-
-    @property
-    def last_col(self) -> int:
-        return self.col0 + self.width
-
-
-class Workbook:
-    """Calamine access to the sheets of a checked package."""
-
-    def __init__(self, path: Path, pkg: Package) -> None:
-        import python_calamine as pc
-
-        self.path, self.pkg = path, pkg
-        try:
-            self._wb = pc.CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own kinds, and password errors
-            raise PlanError(f"{path.name}: cannot be read as a workbook ({exc}). "
-                            "Re-save it as .xlsx in Excel or LibreOffice.") from None
-        self.titles: list[str] = list(self._wb.sheet_names)
-
-    def grid(self, title: str, nrows: int | None = None) -> Grid:
-        """The sheet's cells (its first `nrows` used rows only, when given)."""
-        try:
-            sheet = self._wb.get_sheet_by_name(title)
-            rows = sheet.to_python(skip_empty_area=True, nrows=nrows)
-            start = sheet.start or (0, 0)
-        except Exception as exc:
-            raise PlanError(f"{self.path.name}: sheet {title!r} cannot be read ({exc}). "
-                            "Re-save the file in Excel or LibreOffice.") from None
-        part = self.pkg.part_of(title)
-        no_value = self.pkg.formulas.get(part, (set(), set()))[1] if part else set()
-        return Grid(title, rows, start[0], start[1], no_value, self.pkg.date_1904)
-
-    def close(self) -> None:
-        self._wb.close()
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def find_header(grid: Grid, sheet_key: str) -> tuple[int, dict[str, int]] | None:
-    """(header row, column key -> column) of an input sheet, within the first rows."""
-    index = schema.header_index(sheet_key)
-    key_column = schema.KEY_COLUMN[sheet_key]
-    for row in range(1, HEADER_SCAN_ROWS + 1):
-        found: dict[str, int] = {}
-        for col in range(grid.col0 + 1, grid.last_col + 1):
-            v = grid.value(row, col)
-            if isinstance(v, str) and v.strip():
-                key = index.get(schema.normalize(v))
-                if key and key not in found:
-                    found[key] = col
-        if key_column in found:
-            return row, found
-    return None
-
-
-_VALUE = attrgetter("value")
-_NUMBER_TYPES = {bool, int, float}
-
-
-def _blank_as_none(values: list[Any]) -> list[Any]:
-    """Blank text (empty, or spaces only) as None, as an empty cell."""
-    blanks = {v: None for v in set(values) if type(v) is str and (not v or v.isspace())}
-    return list(map(blanks.get, values, values)) if blanks else values
-
-
-def _by_value(values: list[Any], convert: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
-    """(convert(v) for each value, the distinct results). convert runs once per distinct
-    value: a column of 10,000 cells holds a few dozen phases, owners or dates."""
-    if values.count(None) == len(values):  # an empty column
-        blank = convert(None)
-        return [blank] * len(values), [blank]
-    if len(set(map(type, values)) & _NUMBER_TYPES) > 1:
-        # 1, 1.0 and True are equal in Python: tell them apart by type
-        keys = list(zip(map(type, values), values, strict=True))
-        by_key = {k: convert(k[1]) for k in set(keys)}
-        return list(map(by_key.__getitem__, keys)), list(by_key.values())
-    table = {v: convert(v) for v in set(values)}
-    return list(map(table.__getitem__, values)), list(table.values())
-
-
-class SheetReader:
-    """The data rows of an input sheet, read column by column.
-
-    Rows blank in every input column are left out; a blank cell is None. Each column is
-    parsed in one pass, and each distinct raw value of a kind once (plans repeat phases,
-    statuses, owners, dates and amounts; parsing is pure). Issues are recorded at their
-    cells, in the plan's language, and handed over in the order of the sheet
-    (`issues_in_order`).
-    """
-
-    def __init__(self, grid: Grid, layout: SheetLayout, sheet_key: str, date_order: str,
-                 default_year: int, lang: str = "en") -> None:
-        self.title = grid.title
-        self.lang = lang
-        self._issues: list[tuple[int, int, Issue]] = []
-        self.columns = {k: c for k, c in layout.columns.items()
-                        if not schema.column(sheet_key, k).managed}
-        first = max(0, layout.header_row - grid.row0)  # index of the first data row
-        rows = grid.rows[first:]
-        narrowest = min(map(len, rows), default=0)
-        cells: dict[str, list[Any]] = {}
-        for key, col in self.columns.items():
-            j = col - 1 - grid.col0
-            if j < narrowest:  # calamine's rows are all as wide as the sheet
-                values = list(map(itemgetter(j), rows))
-            else:
-                values = [r[j] if j < len(r) else None for r in rows]
-            cells[key] = _blank_as_none(values)
-        numbers = range(grid.row0 + first + 1, grid.row0 + first + 1 + len(rows))
-        keep = {i for i, values in enumerate(zip(*cells.values(), strict=True))
-                if values.count(None) != len(values)}
-        by_ref = {column_letter(c): k for k, c in self.columns.items()}
-        for ref in sorted(grid.no_value):
-            letters = ref.rstrip("0123456789")
-            at, number = by_ref.get(letters), int(ref[len(letters):])
-            if at is not None and number in numbers:
-                keep.add(number - numbers.start)
-                self._issues.append((number, self.columns[at], Issue(
-                    "warning", self.title, ref, at, None, self.say("i_no_value"))))
-        if len(keep) < len(rows):
-            kept = sorted(keep)
-            cells = {k: [v[i] for i in kept] for k, v in cells.items()}
-            self.rows = [numbers[i] for i in kept]
-        else:
-            self.rows = list(numbers)
-        self.cells = cells
-        self._parsers: dict[str, Callable[[Any], Parsed]] = {
-            "date": lambda raw: parse_date(raw, date_order, default_year, grid.date_1904,
-                                           lang),
-            "number": partial(parse_number, lang=lang),
-            "percent": partial(parse_percent, lang=lang),
-            "money": partial(parse_money, lang=lang),
-        }
-        for kind, choices in schema.CHOICES.items():
-            what = schema.column(_CHOICE_SHEET[kind], kind).label(lang)
-            self._parsers[kind] = partial(parse_choice, lookup=choices.lookup, what=what,
-                                          lang=lang)
-        # with the synonyms of other trackers
-        self._parsers["status"] = partial(parse_status, lang=lang)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def say(self, key: str, **values: object) -> str:
-        """A message of the catalogue in the plan's language."""
-        return schema.say(key, self.lang, **values)
-
-    def number(self, value: float, spec: str = "g") -> str:
-        """A number as the plan's language writes it (1,234.50 or 1 234,50)."""
-        return schema.format_number(value, spec, self.lang)
-
-    def ref(self, key: str, i: int) -> str:
-        col = self.columns.get(key)
-        return cell_ref(self.rows[i], col) if col else ""
-
-    def raw(self, key: str, i: int) -> Any:
-        """The raw value of column `key` in data row `i` (None when blank)."""
-        values = self.cells.get(key)
-        return None if values is None else values[i]
-
-    def issue(self, severity: str, key: str, i: int, message: str, value: Any = None) -> None:
-        """Record an issue at column `key` of data row `i` (value: the cell's, by default)."""
-        self._issues.append((self.rows[i], self.columns.get(key, 0), Issue(
-            severity, self.title, self.ref(key, i), key,
-            self.raw(key, i) if value is None else value, message)))
-
-    def issues_in_order(self) -> list[Issue]:
-        """The issues recorded, row by row and left to right."""
-        return [issue for _, _, issue in sorted(self._issues, key=lambda t: (t[0], t[1]))]
-
-    def _column(self, key: str) -> list[Any]:
-        values = self.cells.get(key)
-        return [None] * len(self.rows) if values is None else values
-
-    def texts(self, key: str) -> list[str | None]:
-        """Clean text of each cell (parsing.clean_text)."""
-        return _by_value(self._column(key), clean_text)[0]
-
-    def parsed(self, kind: str, key: str) -> tuple[list[Parsed], bool]:
-        """Each cell parsed as `kind` (date, number, percent, money or a dropdown's name),
-        and whether any cell needs a word (an error, or text read as something)."""
-        parse = self._parsers[kind]
-        out, results = _by_value(self._column(key),
-                                 lambda raw: BLANK if raw is None else parse(raw))
-        return out, any(p.error or p.interpreted for p in results)
-
-    def _values(self, kind: str, key: str, shown: Callable[[Any], str]) -> list[Any]:
-        """Parsed values; an unreadable cell is an error and None, text read as something
-        is an info saying what it was read as."""
-        out, noted = self.parsed(kind, key)
-        if noted:
-            for i, p in enumerate(out):
-                if p.error:
-                    self.issue("error", key, i, p.error)
-                elif p.interpreted:
-                    raw = str(self.raw(key, i)).strip()
-                    self.issue("info", key, i, self.say("i_read_as", text=raw,
-                                                        value=shown(p.value)))
-        return list(map(_VALUE, out))
-
-    def dates(self, key: str) -> list[date | None]:
-        return self._values("date", key, lambda d: d.isoformat())
-
-    def numbers(self, key: str) -> list[float | None]:
-        return self._values("number", key, self.number)
-
-    def percents(self, key: str) -> list[float | None]:
-        return self._values("percent", key, lambda v: self.number(v, ".0%"))
-
-    def money(self, key: str) -> list[Parsed]:
-        """Parsed amounts (what was read is the caller's to say); unreadable ones are
-        errors, and blank."""
-        out, noted = self.parsed("money", key)
-        for i, p in enumerate(out if noted else ()):
-            if p.error:
-                self.issue("error", key, i, p.error)
-                out[i] = BLANK
-        return out
-
-    def ids(self, key: str) -> list[list[str]]:
-        """The IDs listed in each cell ('M-001, M-002')."""
-        return [parse_ids(raw) for raw in self._column(key)]
-
-    def choices(self, key: str, kind: str) -> list[str | None]:
-        """Dropdown values (schema.CHOICES[kind]) in English; unknown ones are errors, and a
-        synonym ("Blocked" for On hold) is an info saying what it was read as."""
-        out, noted = self.parsed(kind, key)
-        for i, p in enumerate(out if noted else ()):
-            if p.error:
-                self.issue("error", key, i, self.say("i_pick_dropdown", error=p.error))
-            elif p.interpreted:
-                self.issue("info", key, i, self.say(
-                    "i_read_as", text=clean_text(self.raw(key, i)),
-                    value=schema.choice_label(kind, p.value, self.lang)))
-        return list(map(_VALUE, out))
-
-
-# The sheet whose column each dropdown (schema.CHOICES) fills, for the column's name.
-_CHOICE_SHEET = {"type": "milestones", "status": "milestones", "direction": "metrics"}
 
 
 # --------------------------------------------------------------------------- the plan
@@ -358,7 +79,7 @@ def plan_language(path: str | Path) -> str | None:
     try:
         titles: dict[str, str] = {}
         for title in book.titles:
-            key = schema.find_sheet_key(title)
+            key = contract.find_sheet_key(title)
             if key:
                 titles.setdefault(key, title)
         if "milestones" not in titles:
@@ -370,7 +91,7 @@ def plan_language(path: str | Path) -> str | None:
             columns = found[1] if found else {"setting": 1, "value": 2}
             for row in range(grid.row0 + 1, grid.last_row + 1):
                 name = grid.value(row, columns["setting"])
-                setting = schema.find_setting(str(name)) if name is not None else None
+                setting = contract.find_setting(str(name)) if name is not None else None
                 if setting is not None and setting.key == "language":
                     lang = _language_value(grid.value(row, columns["value"])) or lang
         return lang
@@ -396,7 +117,7 @@ def without_gc_pauses() -> Iterator[None]:
 def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
     titles: dict[str, str] = {}
     for title in book.titles:
-        key = schema.find_sheet_key(title)
+        key = contract.find_sheet_key(title)
         if key and key not in titles:
             titles[key] = title
     if "milestones" not in titles:
@@ -405,11 +126,11 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
                         "`msheets new`, or rename the milestone sheet to Milestones.")
     issues: list[Issue] = []
     grids = {k: book.grid(t) for k, t in titles.items()
-             if k in schema.INPUT_SHEETS or k in ("baseline", "history")}
+             if k in contract.INPUT_SHEETS or k in ("baseline", "history")}
     if "summary" in titles:
         grids["summary"] = book.grid(titles["summary"], nrows=HEADER_SCAN_ROWS)
     layouts: dict[str, SheetLayout] = {}
-    for key in schema.INPUT_SHEETS:
+    for key in contract.INPUT_SHEETS:
         if key not in grids:
             continue
         found = find_header(grids[key], key)
@@ -417,12 +138,12 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
             if key == "settings":
                 found = (0, {"setting": 1, "value": 2})  # no header: Setting | Value in A:B
             else:
-                label = schema.column(key, schema.KEY_COLUMN[key]).label
+                label = contract.column(key, contract.KEY_COLUMN[key]).label
                 raise PlanError(f"{path.name}: sheet {titles[key]!r} has no header row with "
                                 f"{label.en!r} (fr: {label.fr!r}) in rows 1-{HEADER_SCAN_ROWS}. "
                                 "Restore the header row.")
         header_row, columns = found
-        missing = [c for c in schema.COLUMNS[key] if c.required and c.key not in columns]
+        missing = [c for c in contract.COLUMNS[key] if c.required and c.key not in columns]
         if missing:
             names = ", ".join(f"{c.label.en!r} (fr: {c.label.fr!r})" for c in missing)
             raise PlanError(f"{path.name}: sheet {titles[key]!r} is missing the required "
@@ -457,13 +178,13 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
 
 def _detect_language(titles: dict[str, str]) -> str:
     ms = titles.get("milestones", "")
-    return "fr" if schema.normalize(ms) == schema.normalize("Jalons") else "en"
+    return "fr" if i18n.normalize(ms) == i18n.normalize("Jalons") else "en"
 
 
 def _language_value(raw: Any) -> str | None:
     """The language a Language setting names (fr, French, français ...), or None."""
     text = clean_text(raw)
-    n = schema.normalize(text) if text else ""
+    n = i18n.normalize(text) if text else ""
     return "fr" if n in ("fr", "francais", "french") else "en" if n in (
         "en", "english", "anglais") else None
 
@@ -477,30 +198,30 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
             name = grid.value(row, name_col)
             if is_blank(name):
                 continue
-            setting = schema.find_setting(str(name))
+            setting = contract.find_setting(str(name))
             if setting is not None:
                 raw[setting.key] = (grid.value(row, value_col), cell_ref(row, value_col))
     lang = _language_value(raw.get("language", (None, ""))[0]) or _detect_language(titles)
-    s = Settings(language=lang, currency=str(schema.SETTINGS_BY_KEY["currency"].default(lang)),
-                 date_order=str(schema.SETTINGS_BY_KEY["date_order"].default(lang)),
-                 plan_review=str(schema.SETTINGS_BY_KEY["plan_review"].default(lang)))
+    s = Settings(language=lang, currency=str(contract.SETTINGS_BY_KEY["currency"].default(lang)),
+                 date_order=str(contract.SETTINGS_BY_KEY["date_order"].default(lang)),
+                 plan_review=str(contract.SETTINGS_BY_KEY["plan_review"].default(lang)))
     sheet = titles.get("settings", "Settings")
 
     def bad(key: str, value: Any, ref: str, message: str) -> None:
         issues.append(Issue("error", sheet, ref, key, value,
-                            schema.say("i_default_used", lang, message=message)))
+                            i18n.say("i_default_used", lang, message=message)))
 
     order = raw.get("date_order")
     if order and not is_blank(order[0]):
-        o = schema.normalize(order[0]).upper().replace("J", "D").replace("A", "Y")
+        o = i18n.normalize(order[0]).upper().replace("J", "D").replace("A", "Y")
         if o in ("MDY", "DMY", "YMD"):
             s.date_order = o
         else:
-            bad("date_order", order[0], order[1], schema.word("i_date_order", lang))
+            bad("date_order", order[0], order[1], i18n.word("i_date_order", lang))
     for key, (value, ref) in raw.items():
         if is_blank(value) or key in ("language", "date_order"):
             continue
-        setting = schema.SETTINGS_BY_KEY[key]
+        setting = contract.SETTINGS_BY_KEY[key]
         if setting.kind == "text":
             setattr(s, key, clean_text(value) or getattr(s, key))
         elif setting.kind == "date":
@@ -512,7 +233,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         else:
             p = parse_number(value, lang)
             if p.error or p.value is None or p.value < 0:
-                bad(key, value, ref, p.error or schema.word("i_not_negative", lang))
+                bad(key, value, ref, p.error or i18n.word("i_not_negative", lang))
             else:
                 setattr(s, key, round(p.value) if setting.kind == "int" else p.value)
     s.currency = s.currency.upper()
@@ -527,7 +248,7 @@ def _sheet(grid: Grid, layout: SheetLayout, sheet_key: str, settings: Settings,
 def _title(plan: Plan, key: str) -> str:
     """The tab title of a sheet of the plan (the default title in its language if absent),
     for the messages that name it."""
-    return plan.sheet_titles.get(key) or schema.sheet_title(key, plan.language)
+    return plan.sheet_titles.get(key) or contract.sheet_title(key, plan.language)
 
 
 def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
@@ -541,10 +262,10 @@ def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: S
         if not name:
             s.issue("warning", "owner", i, s.say("i_team_no_name"))
             continue
-        if schema.normalize(name) in seen:
+        if i18n.normalize(name) in seen:
             s.issue("warning", "owner", i, s.say("i_team_twice", name=name, sheet=grid.title))
             continue
-        seen.add(schema.normalize(name))
+        seen.add(i18n.normalize(name))
         capacity = capacities[i]
         if capacity is not None and capacity < 0:
             s.issue("error", "capacity", i, s.say("i_capacity_negative"))
@@ -578,7 +299,7 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
         ):
             s.issue("warning", "target", i, s.say(
                 "i_contradicts", target=s.number(m.target), baseline=s.number(m.baseline),
-                direction=schema.choice_label("direction", m.direction, s.lang)))
+                direction=contract.choice_label("direction", m.direction, s.lang)))
         metrics.append(m)
     issues += s.issues_in_order()
     return metrics
@@ -586,13 +307,13 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
 
 def _read_log(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Reading]:
     s = _sheet(grid, layout, "metric_log", plan.settings, year)
-    known = {schema.normalize(m.name): m for m in plan.metrics}
+    known = {i18n.normalize(m.name): m for m in plan.metrics}
     readings: list[Reading] = []
     for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
                                                 s.numbers("value"), strict=True)):
         if when is None and s.raw("date", i) is None:
             s.issue("error", "date", i, s.say("i_reading_no_date"))
-        metric = known.get(schema.normalize(name)) if name else None
+        metric = known.get(i18n.normalize(name)) if name else None
         if not name:
             s.issue("error", "metric", i, s.say("i_reading_no_metric"))
         elif metric is None:
@@ -623,7 +344,7 @@ def _percent_value(s: SheetReader, key: str, i: int, value: float | None, metric
 
 
 def _as_percent(fraction: float, lang: str) -> str:
-    return schema.format_number(fraction * 100, ".4g", lang) + ("%" if lang != "fr" else " %")
+    return i18n.format_number(fraction * 100, ".4g", lang) + ("%" if lang != "fr" else " %")
 
 
 def _target_ref(plan: Plan, metric: Metric) -> str:
@@ -636,8 +357,8 @@ def _target_ref(plan: Plan, metric: Metric) -> str:
 def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Milestone]:
     settings = plan.settings
     s = _sheet(grid, layout, "milestones", settings, year)
-    team = {schema.normalize(t.name): t.name for t in plan.team}
-    metrics = {schema.normalize(m.name): m for m in plan.metrics}
+    team = {i18n.normalize(t.name): t.name for t in plan.team}
+    metrics = {i18n.normalize(m.name): m for m in plan.metrics}
     ids, names = s.texts("id"), s.texts("milestone")
     phases, strategies, tactics = s.texts("phase"), s.texts("strategy"), s.texts("tactic")
     types, statuses = s.choices("type", "type"), s.choices("status", "status")
@@ -648,7 +369,7 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
     deliverables, notes = s.texts("deliverable"), s.texts("notes")
     depends_on = s.ids("depends_on")
     metric_names, target_values = s.texts("metric"), s.numbers("target_value")
-    owner_keys = {o: schema.normalize(o) for o in set(owners) if o is not None}
+    owner_keys = {o: i18n.normalize(o) for o in set(owners) if o is not None}
     team_title, metrics_title = _title(plan, "team"), _title(plan, "metrics")
     out: list[Milestone] = []
     for i in range(len(s)):
@@ -696,7 +417,7 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
             m.effort = None
         m.pct = pcts[i]
         metric = metric_names[i]
-        known_metric = metrics.get(schema.normalize(metric)) if metric else None
+        known_metric = metrics.get(i18n.normalize(metric)) if metric else None
         if metric:
             m.metric = known_metric.name if known_metric else metric
         m.target_value = target_values[i]
@@ -706,7 +427,7 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
         if m.type == "Metric target":
             if not metric:
                 s.issue("warning", "metric", i, s.say("i_target_no_metric"), value="")
-            elif schema.normalize(metric) not in metrics:
+            elif i18n.normalize(metric) not in metrics:
                 s.issue("warning", "metric", i, s.say("i_metric_unknown", metric=metric,
                                                       sheet=metrics_title))
             if m.target_value is None and s.raw("target_value", i) is None:
@@ -850,11 +571,11 @@ def _cycles(milestones: list[Milestone], by_id: dict[str, Milestone]) -> list[li
 
 def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
     """The Baseline sheet msheets wrote: ID | Milestone | Due | Budget | Recorded on."""
-    heads = {schema.normalize(grid.value(1, c) or ""): c
+    heads = {i18n.normalize(grid.value(1, c) or ""): c
              for c in range(grid.col0 + 1, grid.last_col + 1)}
 
     def col(key: str) -> int | None:
-        return next((heads[k] for k in schema.WORDS[key].match_keys() if k in heads), None)
+        return next((heads[k] for k in i18n.WORDS[key].match_keys() if k in heads), None)
 
     id_col, due_col, budget_col, rec_col = col("id"), col("due"), col("budget"), col("recorded")
     name_col = col("milestone")
@@ -875,11 +596,11 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
 def _read_refreshed_as_of(grid: Grid) -> date | None:
     """The as-of date of the last refresh: the date right of the "As of" label (fr "Au")
     in the first rows of the Summary sheet (msheets writes them in A2 and B2)."""
-    labels = schema.WORDS["as_of"].match_keys()
+    labels = i18n.WORDS["as_of"].match_keys()
     for row in range(grid.row0 + 1, min(grid.last_row, HEADER_SCAN_ROWS) + 1):
         for col in range(grid.col0 + 1, grid.last_col + 1):
             v = grid.value(row, col)
-            if isinstance(v, str) and schema.normalize(v) in labels:
+            if isinstance(v, str) and i18n.normalize(v) in labels:
                 found: date | None = parse_date(grid.value(row, col + 1), "YMD").value
                 return found
     return None

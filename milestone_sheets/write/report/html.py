@@ -9,10 +9,10 @@ import math
 from datetime import date, timedelta
 from html import escape
 
-from . import schema
-from .parsing import format_money
-from .report import cut, flags_text, headline, metric_value, word
-from .rules import PlanStatus
+from milestone_sheets import contract, i18n
+from milestone_sheets.read.values import format_money
+from milestone_sheets.rules.evaluation import PlanStatus
+from milestone_sheets.write.report.common import cut, flags_text, headline, metric_value, word
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;margin:0;
@@ -34,10 +34,10 @@ svg text{font-size:11px;font-family:inherit}
 
 def _pill(health: str, lang: str = "en", metric: bool = False) -> str:
     """A health (or, with `metric`, a metric status) on its colour, in the plan's language."""
-    colours = schema.METRIC_STATUS_COLOURS if metric else schema.HEALTH_COLOURS
+    colours = contract.METRIC_STATUS_COLOURS if metric else contract.HEALTH_COLOURS
     bg = colours.get(health, "DDDDDD")
     fg = "#fff" if health in ("Done", "Achieved") else "#000"
-    label = (schema.metric_status_label if metric else schema.health_label)(health, lang)
+    label = (contract.metric_status_label if metric else contract.health_label)(health, lang)
     return f'<span class="pill" style="background:#{bg};color:{fg}">{escape(label)}</span>'
 
 
@@ -49,8 +49,8 @@ def _health_bar(status: PlanStatus) -> str:
     for h, n in counts:
         w = 1000 * n / total
         parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="28" '
-                     f'fill="#{schema.HEALTH_COLOURS[h]}"><title>'
-                     f'{escape(schema.health_label(h, lang))}: {n}</title></rect>')
+                     f'fill="#{contract.HEALTH_COLOURS[h]}"><title>'
+                     f'{escape(contract.health_label(h, lang))}: {n}</title></rect>')
         x += w
         legend.append(f"{_pill(h, lang)} {n}")
     return (f'<svg viewBox="0 0 1000 28" width="100%" height="28" role="img" '
@@ -100,8 +100,8 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
         x0, x1 = x(start), x(due)
         rows.append(f'<text x="0" y="{y + 10}">{escape(cut(m.id + " " + m.name, 40))}</text>'
                     f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 3):.1f}" height="12" '
-                    f'rx="2" fill="#{schema.HEALTH_COLOURS[s.health]}"><title>'
-                    f'{escape(m.name)}: {escape(schema.health_label(s.health, lang))}, '
+                    f'rx="2" fill="#{contract.HEALTH_COLOURS[s.health]}"><title>'
+                    f'{escape(m.name)}: {escape(contract.health_label(s.health, lang))}, '
                     f'{escape(word(status, "r_due_on", date=m.due))}</title></rect>')
     h = 20 + len(items) * 18
     today = x(status.as_of)
@@ -117,7 +117,7 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
         if month >= first:
             # "Sep 2026": "Sep 26" reads as the 26th of September
             marks.append(f'<text x="{x(month):.1f}" y="{h + 12}" fill="#666">'
-                         f"{escape(schema.month_year(month, lang))}</text>")
+                         f"{escape(i18n.month_year(month, lang))}</text>")
         month = (month + timedelta(days=32)).replace(day=1)
     return (f'<svg viewBox="0 0 1000 {h + 16}" width="100%" role="img" aria-label="timeline">'
             f'{"".join(rows)}{"".join(marks)}</svg>'

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .parsing import normalize_words
+from milestone_sheets.read.values import normalize_words
 
 WEEKDAYS = {
     "monday": 0, "mon": 0, "lundi": 0,

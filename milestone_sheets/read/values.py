@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 
-from . import schema
+from milestone_sheets import contract, i18n
 
 
 class Parsed(NamedTuple):
@@ -215,14 +215,14 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
     if isinstance(raw, date):
         return Parsed(raw)
     if isinstance(raw, bool):
-        return _not(schema.word("i_bool", lang), "i_a_date", lang)
+        return _not(i18n.word("i_bool", lang), "i_a_date", lang)
     if isinstance(raw, (int, float)):
         d = serial_to_date(float(raw), date_1904)
         shown = repr(raw).replace(".", ",") if lang == "fr" else repr(raw)
-        return Parsed(d) if d else Parsed(error=schema.say("i_serial_not_date", lang,
+        return Parsed(d) if d else Parsed(error=i18n.say("i_serial_not_date", lang,
                                                            value=shown))
     if isinstance(raw, (time, timedelta)):
-        return _not(schema.word("i_type_time", lang), "i_a_date", lang)
+        return _not(i18n.word("i_type_time", lang), "i_a_date", lang)
     text = str(raw).strip()
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         d = serial_to_date(float(text), date_1904)
@@ -240,7 +240,7 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
 
 def _not(kind: str, what: str, lang: str) -> Parsed:
     """The error "is <kind>, not <what>" (what: a catalogue key, i_a_number ...)."""
-    return Parsed(error=schema.say("i_not", lang, kind=kind, what=schema.word(what, lang)))
+    return Parsed(error=i18n.say("i_not", lang, kind=kind, what=i18n.word(what, lang)))
 
 
 _KINDS = ((bool, "bool"), (datetime, "datetime"), (date, "date"), (time, "time"),
@@ -250,12 +250,12 @@ _KINDS = ((bool, "bool"), (datetime, "datetime"), (date, "date"), (time, "time")
 def _not_a(raw: object, what: str, lang: str) -> Parsed:
     """The error "is a <kind of raw>, not <what>": a date where a number was expected."""
     kind = next(name for kind, name in _KINDS if isinstance(raw, kind))
-    return _not(schema.word(f"i_type_{kind}", lang), what, lang)
+    return _not(i18n.word(f"i_type_{kind}", lang), what, lang)
 
 
 def _cannot_read(text: str, what: str, lang: str) -> Parsed:
-    return Parsed(error=schema.say("i_cannot_read", lang, text=text,
-                                   what=schema.word(what, lang)))
+    return Parsed(error=i18n.say("i_cannot_read", lang, text=text,
+                                   what=i18n.word(what, lang)))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -388,13 +388,13 @@ def parse_percent(raw: object, lang: str = "en") -> Parsed:
     if is_blank(raw):
         return BLANK
     if isinstance(raw, bool):
-        return _not(schema.word("i_bool", lang), "i_a_percentage", lang)
+        return _not(i18n.word("i_bool", lang), "i_a_percentage", lang)
     interpreted = False
     frac: float | None
     if isinstance(raw, (int, float)):
         n = float(raw)
         if not math.isfinite(n):
-            return Parsed(error=schema.word("i_not_finite", lang))
+            return Parsed(error=i18n.word("i_not_finite", lang))
         frac = n if n <= 1 else n / 100
     elif isinstance(raw, (date, datetime, time, timedelta)):
         return _not_a(raw, "i_a_percentage", lang)
@@ -410,9 +410,9 @@ def parse_percent(raw: object, lang: str = "en") -> Parsed:
         if frac is None:
             return _cannot_read(str(raw).strip(), "i_a_percentage", lang)
     if frac < 0:
-        return Parsed(error=schema.word("i_negative_percent", lang))
+        return Parsed(error=i18n.word("i_negative_percent", lang))
     if frac > 1 + 1e-9:
-        return Parsed(error=schema.word("i_above_100", lang))
+        return Parsed(error=i18n.word("i_above_100", lang))
     return Parsed(min(frac, 1.0), interpreted=interpreted)
 
 
@@ -424,7 +424,7 @@ def parse_choice(raw: object, lookup: Any, what: str, lang: str = "en") -> Parse
         return BLANK
     value = lookup(text)
     if value is None:
-        return Parsed(error=schema.say("i_unknown_choice", lang, what=what, text=text))
+        return Parsed(error=i18n.say("i_unknown_choice", lang, what=what, text=text))
     return Parsed(value)
 
 
@@ -435,14 +435,14 @@ def parse_status(raw: object, lang: str = "en") -> Parsed:
     text = clean_text(raw)
     if text is None:
         return BLANK
-    value = schema.CHOICES["status"].lookup(text)
+    value = contract.CHOICES["status"].lookup(text)
     if value is not None:
         return Parsed(value)
-    value = schema.status_synonym(text)
+    value = contract.status_synonym(text)
     if value is not None:
         return Parsed(value, interpreted=True)
-    what = schema.column("milestones", "status").label(lang)
-    return Parsed(error=schema.say("i_unknown_choice", lang, what=what, text=text))
+    what = contract.column("milestones", "status").label(lang)
+    return Parsed(error=i18n.say("i_unknown_choice", lang, what=what, text=text))
 
 
 def percent_metric_value(raw: object, value: float | None) -> float | None:

@@ -24,13 +24,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from . import schema
-from .model import HISTORY_KEYS, Plan
-from .rules import MetricStatus, MilestoneStatus, PlanStatus
-from .xlsx.cells import CellValue, serial
-from .xlsx.opc import Package
-from .xlsx.transplant import add_rows
-from .xlsx.workbook import WorkbookPart
+from milestone_sheets import contract, i18n
+from milestone_sheets.model import HISTORY_KEYS, Plan
+from milestone_sheets.rules.evaluation import PlanStatus
+from milestone_sheets.rules.health import MilestoneStatus
+from milestone_sheets.rules.metrics import MetricStatus
+from milestone_sheets.xlsx.cells import CellValue, serial
+from milestone_sheets.xlsx.opc import Package
+from milestone_sheets.xlsx.transplant import add_rows
+from milestone_sheets.xlsx.workbook import WorkbookPart
 
 MANAGED_ORDER = ("summary", "budget", "workload", "timeline", "issues", "history", "baseline")
 TIMELINE_MAX_ROWS = 1000
@@ -62,14 +64,14 @@ MAX_LINKS = 65_530  # hyperlinks Excel keeps on one sheet
 
 def flag_label(flag: str, lang: str) -> str:
     """A flag in the workbook's language (the JSON report keeps the English): the fixed
-    ones and the 'blocked by <ID>' and 'slipped N days' patterns come from schema.WORDS."""
+    ones and the 'blocked by <ID>' and 'slipped N days' patterns come from i18n.WORDS."""
     if lang == "en":
         return flag
     for prefix, key in (("blocked by ", "flag_blocked_by"), ("slipped ", "flag_slipped")):
         if flag.startswith(prefix):
-            return schema.say(key, lang, rest=flag[len(prefix):].removesuffix(" days"))
+            return i18n.say(key, lang, rest=flag[len(prefix):].removesuffix(" days"))
     key = "flag_" + flag.replace(" ", "_")
-    return schema.word(key, lang) if key in schema.WORDS else flag
+    return i18n.word(key, lang) if key in i18n.WORDS else flag
 
 
 def text_bar(share: float | None) -> str:
@@ -98,12 +100,12 @@ def merge_history(rows: list[dict[str, Any]],
 
 def baseline_headers(lang: str) -> list[str]:
     """The Baseline sheet's headers, which the reader finds by these words."""
-    return [schema.word(k, lang) for k in ("id", "milestone", "due", "budget", "recorded")]
+    return [i18n.word(k, lang) for k in ("id", "milestone", "due", "budget", "recorded")]
 
 
 def short_date(d: date, lang: str) -> str:
     """'18 Nov 2026' ('18 nov. 2026' in French): for text such as the page footer."""
-    return f"{d.day} {schema.month_year(d, lang)}"
+    return f"{d.day} {i18n.month_year(d, lang)}"
 
 
 @dataclass
@@ -118,10 +120,10 @@ class Context:
         return self.plan.language
 
     def w(self, key: str) -> str:
-        return schema.word(key, self.lang)
+        return i18n.word(key, self.lang)
 
     def health(self, h: str) -> str:
-        return schema.health_label(h, self.lang)
+        return contract.health_label(h, self.lang)
 
 
 @dataclass
@@ -237,8 +239,8 @@ def build_managed_book(ctx: Context, titles: dict[str, str], *,
     """The managed sheets, in MANAGED_ORDER, as an xlsx in memory.
 
     titles: key -> title of the existing managed sheet (kept); a key left out gets the
-    default title in the plan's language (schema.sheet_title)."""
-    used = {key: titles.get(key) or schema.sheet_title(key, ctx.lang) for key in MANAGED_ORDER}
+    default title in the plan's language (contract.sheet_title)."""
+    used = {key: titles.get(key) or contract.sheet_title(key, ctx.lang) for key in MANAGED_ORDER}
     seen: dict[str, str] = {}
     for key, title in used.items():
         if title.casefold() in seen:
@@ -281,27 +283,27 @@ class Formats:
     def __init__(self, wb: xlsxwriter.Workbook, currency: str) -> None:
         self._wb = wb
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
-        self.money_code = schema.money_format(currency)
+        self.money_code = contract.money_format(currency)
         self.title = self.get(bold=True, font_size=16, font_color=HEADER_BLUE)
         self.h2 = self.get(bold=True, font_size=12, font_color=HEADER_BLUE)
         self.bold = self.get(bold=True)
         self.header = self.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_BLUE,
                                valign="vcenter")
-        self.date = self.get(num_format=schema.DATE_FORMAT)
+        self.date = self.get(num_format=contract.DATE_FORMAT)
         self.datetime = self.get(num_format=DATETIME_FORMAT)
         self.money = self.get(num_format=self.money_code)
-        self.pct = self.get(num_format=schema.PERCENT_FORMAT)
+        self.pct = self.get(num_format=contract.PERCENT_FORMAT)
         self.metric_pct = self.get(num_format=METRIC_PERCENT_FORMAT)
         self.number = self.get(num_format=NUMBER_FORMAT)
         self.hours = self.get(num_format=HOURS_FORMAT)
         self.link = self.get(font_color=LINK_BLUE, underline=1)
         self.overload = self.get(bg_color=OVERLOAD_RED)
         self.health = {h: self.get(bg_color="#" + c,
-                                   font_color="#" + schema.HEALTH_FONT.get(h, "000000"))
-                       for h, c in schema.HEALTH_COLOURS.items()}
+                                   font_color="#" + contract.HEALTH_FONT.get(h, "000000"))
+                       for h, c in contract.HEALTH_COLOURS.items()}
         self.metric = {s: self.get(bg_color="#" + c,
                                    font_color="#FFFFFF" if s == "Achieved" else "#000000")
-                       for s, c in schema.METRIC_STATUS_COLOURS.items()}
+                       for s, c in contract.METRIC_STATUS_COLOURS.items()}
 
     def get(self, **props: Any) -> Format:
         """The format with these XlsxWriter properties (and the named font)."""
@@ -425,15 +427,15 @@ class _Book:
 
     def group_name(self, rollup: str, key: str) -> str:
         """A rollup group's name in the plan's language."""
-        if key == schema.word("none", "en"):
+        if key == i18n.word("none", "en"):
             return self.ctx.w("none")
         if rollup == "by_type":
-            for label in schema.CHOICES["type"].values:
+            for label in contract.CHOICES["type"].values:
                 if label.en == key:
                     return label(self.lang)
         if rollup == "by_month":
             try:
-                return schema.month_year(date.fromisoformat(key + "-01"), self.lang)
+                return i18n.month_year(date.fromisoformat(key + "-01"), self.lang)
             except ValueError:
                 return key
         return key
@@ -442,7 +444,7 @@ class _Book:
         field = rollup.removeprefix("by_")
         if field == "month":
             return self.ctx.w("due_month")
-        return schema.column("milestones", field).label(self.lang)
+        return contract.column("milestones", field).label(self.lang)
 
     # ----------------------------------------------------------------- Summary
 
@@ -536,7 +538,7 @@ class _Book:
         for o in over:
             r += 1
             text(r, 0, o.owner)
-            self.put(ws, r, 1, o.peak_load, f.get(num_format=schema.PERCENT_FORMAT,
+            self.put(ws, r, 1, o.peak_load, f.get(num_format=contract.PERCENT_FORMAT,
                                                   bg_color=OVERLOAD_RED))
             self.put(ws, r, 2, o.peak_week, f.date)
             ws.write_number(r, 3, o.open)
@@ -594,9 +596,9 @@ class _Book:
         elif len(items) > SUMMARY_LIST_MAX:
             row += 1
             ws.write_string(row, 0, w("more_rows").format(
-                n=len(items) - SUMMARY_LIST_MAX, column=schema.column(
+                n=len(items) - SUMMARY_LIST_MAX, column=contract.column(
                     "milestones", "health").label(self.lang), sheet=self._link_sheet or
-                schema.sheet_title("milestones", self.lang)), f.get(italic=True))
+                contract.sheet_title("milestones", self.lang)), f.get(italic=True))
         return row
 
     def metric_row(self, ws: Worksheet, row: int, m: MetricStatus, text: _Text) -> None:
@@ -605,7 +607,7 @@ class _Book:
         ws.write_string(row, 1, text_bar(m.progress))
         self.put(ws, row, 2, m.progress, f.pct)
         self.put(ws, row, 3, m.expected, f.pct)
-        text(row, 4, schema.metric_status_label(m.status, self.lang), f.metric[m.status])
+        text(row, 4, contract.metric_status_label(m.status, self.lang), f.metric[m.status])
         fmt = f.metric_pct if m.metric.is_percent else None
         self.put(ws, row, 5, m.current, fmt)
         self.put(ws, row, 6, m.metric.target, fmt)
@@ -629,7 +631,7 @@ class _Book:
         w = ctx.w
         bold_money = f.get(bold=True, num_format=f.money_code)
         bold_number = f.get(bold=True, num_format=NUMBER_FORMAT)
-        ws.write_string(0, 0, schema.sheet_title("budget", self.lang), f.title)
+        ws.write_string(0, 0, contract.sheet_title("budget", self.lang), f.title)
         labels = [w("planned"), w("actual"), w("variance"), w("earned_value"),
                   w("planned_value"), w("cpi"), w("spi")]
         self.header(ws, 2, ["", *labels])
@@ -684,10 +686,10 @@ class _Book:
         ctx, f, status = self.ctx, self.f, self.ctx.status
         w = ctx.w
         threshold = ctx.plan.settings.overload_threshold / 100
-        overload_pct = f.get(num_format=schema.PERCENT_FORMAT, bg_color=OVERLOAD_RED)
+        overload_pct = f.get(num_format=contract.PERCENT_FORMAT, bg_color=OVERLOAD_RED)
         week_header = f.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_BLUE,
                             valign="vcenter", num_format=WEEK_FORMAT, align="right")
-        ws.write_string(0, 0, schema.sheet_title("workload", self.lang), f.title)
+        ws.write_string(0, 0, contract.sheet_title("workload", self.lang), f.title)
         labels = [w("owner"), w("capacity"), w("open"), w("overdue"), w("due_soon"), w("budget"),
                   w("peak"), w("week"), w("overloaded")]
         self.header(ws, 2, labels)
@@ -742,7 +744,7 @@ class _Book:
         items = [(s, s.milestone.due) for s in status.milestones if s.milestone.due is not None]
         items.sort(key=lambda x: (x[0].start or x[1], x[1], x[0].milestone.row))
         shown = items[:TIMELINE_MAX_ROWS]
-        ws.write_string(0, 0, schema.sheet_title("timeline", self.lang), f.title)
+        ws.write_string(0, 0, contract.sheet_title("timeline", self.lang), f.title)
         if len(items) > len(shown):
             ws.write_string(0, 2, w("timeline_shown").format(shown=f"{len(shown):,}",
                                                              total=f"{len(items):,}"))
@@ -752,7 +754,7 @@ class _Book:
             max([8.0, *(_width(s.milestone.id) for s, _ in shown)]),
             min(max([24.0, *(_width(s.milestone.name) for s, _ in shown)]), 45.0),
             min(max([14.0, *(_width(s.milestone.owner or "") for s, _ in shown)]), 30.0),
-            15, 15, max(_width(ctx.health(h)) for h in schema.HEALTH)])
+            15, 15, max(_width(ctx.health(h)) for h in contract.HEALTH)])
         c0 = len(fixed)
         ws.freeze_panes(3, c0)
         self.print_setup(ws, landscape=True, repeat=2)
@@ -772,7 +774,7 @@ class _Book:
         fills = {"": f.get(bg_color=HEADER_BLUE, **small),
                  "today": f.get(bg_color=TODAY_RED, **small),
                  "review": f.get(bg_color=REVIEW_PURPLE, **small)}
-        months = schema.MONTHS_SHORT["fr" if self.lang == "fr" else "en"]
+        months = i18n.MONTHS_SHORT["fr" if self.lang == "fr" else "en"]
         for i, (p, end) in enumerate(zip(periods, ends, strict=True)):
             col = c0 + i
             mark = ""
@@ -783,12 +785,12 @@ class _Book:
                 mark = "review"
                 ws.write_string(1, col, "R", marks["review"])
             label = (f"{p.day} {months[p.month - 1]}" if kind == "week"
-                     else schema.month_year(p, self.lang))
+                     else i18n.month_year(p, self.lang))
             ws.write_string(2, col, label, fills[mark])
         widest = ([f"30 {m}" for m in months] if kind == "week"
-                  else [schema.month_year(date(2000, m, 1), self.lang) for m in range(1, 13)])
+                  else [i18n.month_year(date(2000, m, 1), self.lang) for m in range(1, 13)])
         ws.set_column(c0, c0 + len(periods) - 1, round(max(_width(x, 9, True) for x in widest), 1))
-        bar = {h: f.get(bg_color="#" + c) for h, c in schema.HEALTH_COLOURS.items()}
+        bar = {h: f.get(bg_color="#" + c) for h, c in contract.HEALTH_COLOURS.items()}
         out = rows if rows is not None else ws
         for r, (s, due) in enumerate(shown, start=3):
             m = s.milestone
@@ -842,8 +844,8 @@ class _Book:
             if i.field:
                 key = (i.sheet, i.field)
                 if key not in field_labels:
-                    field_labels[key] = schema.field_label(
-                        sheet_keys.get(i.sheet) or schema.find_sheet_key(i.sheet), i.field,
+                    field_labels[key] = contract.field_label(
+                        sheet_keys.get(i.sheet) or contract.find_sheet_key(i.sheet), i.field,
                         self.lang)
                 ws.write_string(r, 5, field_labels[key])
             self.put(ws, r, 6, i.value)
@@ -892,7 +894,7 @@ class _Book:
                 "line": {"color": colour, "width": 2.25},
                 "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
                            "border": {"color": colour}}})
-        self.chart_fonts(chart, w("trend"), category_format=schema.DATE_FORMAT)
+        self.chart_fonts(chart, w("trend"), category_format=contract.DATE_FORMAT)
         size = (680, 300)
         chart.set_size({"width": size[0], "height": size[1]})
         anchor = (len(rows) + 2, 1)  # below the table, which grows a row per refresh

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .errors import MsheetsError
-from .rules import PlanStatus
+from milestone_sheets import contract
+from milestone_sheets.errors import MsheetsError
+from milestone_sheets.rules.evaluation import PlanStatus
 
 
 @dataclass
@@ -50,9 +50,9 @@ def collect_paths(items: list[str]) -> list[Path]:
 def read_plans(paths: list[Path], as_of: date | None, today: date,
                progress: bool = False) -> RollupResult:
     """Load and evaluate each plan; failures are collected, not raised."""
-    from .errors import PlanError
-    from .reader import load_plan
-    from .rules import evaluate
+    from milestone_sheets.errors import PlanError
+    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.rules.evaluation import evaluate
 
     result = RollupResult()
 
@@ -138,7 +138,7 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
     """Write the portfolio workbook: Plans, Owners, Attention and Problems sheets."""
     import xlsxwriter
 
-    from .safe_write import atomic_path
+    from milestone_sheets.write.files import atomic_path
 
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
@@ -147,12 +147,12 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
         money = wb.add_format({"num_format": "#,##0.00"})
         pct = wb.add_format({"num_format": "0%"})
         ratio = wb.add_format({"num_format": "0.00"})
-        dfmt = wb.add_format({"num_format": schema.DATE_FORMAT})
+        dfmt = wb.add_format({"num_format": contract.DATE_FORMAT})
         bold = wb.add_format({"bold": True})
         red = wb.add_format({"bg_color": "#FF7C80", "num_format": "0%"})
         fills = {h: wb.add_format({"bg_color": "#" + c,
-                                   "font_color": "#" + schema.HEALTH_FONT.get(h, "000000")})
-                 for h, c in schema.HEALTH_COLOURS.items()}
+                                   "font_color": "#" + contract.HEALTH_FONT.get(h, "000000")})
+                 for h, c in contract.HEALTH_COLOURS.items()}
 
         widths: dict[tuple[str, int], float] = {}
 

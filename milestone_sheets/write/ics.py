@@ -11,15 +11,15 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from . import schema
-from .parsing import format_money
-from .report import flags_text, word
-from .reviews import ReviewRule, parse_review, review_dates
-from .rules import PlanStatus
+from milestone_sheets import contract, i18n
+from milestone_sheets.read.values import format_money
+from milestone_sheets.rules.evaluation import PlanStatus
+from milestone_sheets.rules.reviews import ReviewRule, parse_review, review_dates
+from milestone_sheets.write.report.common import flags_text, word
 
 
 def _choice_label(kind: str, english: str, lang: str) -> str:
-    for v in schema.CHOICES[kind].values:
+    for v in contract.CHOICES[kind].values:
         if v.en == english:
             return v(lang)
     return english
@@ -47,7 +47,7 @@ def build_calendar(status: PlanStatus) -> bytes:
     lang = plan.language
 
     def label(key: str) -> str:
-        return schema.column("milestones", key).label(lang)
+        return contract.column("milestones", key).label(lang)
 
     for st in status.milestones:
         m = st.milestone
@@ -61,7 +61,7 @@ def build_calendar(status: PlanStatus) -> bytes:
         ev.add("summary", f"{m.id}: {m.name}")
         lines = [(label("owner"), m.owner or "-"),
                  (label("status"), _choice_label("status", m.status, lang)),
-                 (schema.word("health", lang), schema.health_label(st.health, lang))]
+                 (i18n.word("health", lang), contract.health_label(st.health, lang))]
         if m.budget is not None:
             lines.append((label("budget"), format_money(m.budget, currency)))
         if m.deliverable:
@@ -69,7 +69,7 @@ def build_calendar(status: PlanStatus) -> bytes:
         if m.phase:
             lines.append((label("phase"), m.phase))
         if st.flags:
-            lines.append((schema.word("flags", lang), flags_text(status, st.flags, "; ")))
+            lines.append((i18n.word("flags", lang), flags_text(status, st.flags, "; ")))
         colon = " :" if lang == "fr" else ":"
         ev.add("description", "\n".join(f"{k}{colon} {v}" for k, v in lines))
         if m.phase:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema
-from .model import SEVERITIES, Issue, Plan
-from .rules import PlanStatus
+from milestone_sheets import contract, i18n
+from milestone_sheets.model import SEVERITIES, Issue, Plan
+from milestone_sheets.rules.evaluation import PlanStatus
 
 
 def _value(v: object) -> str:
@@ -27,8 +27,8 @@ def issues_table(plan: Plan, color: bool = False) -> str:
     def field_label(issue: Issue) -> str:
         key = (issue.sheet, issue.field)
         if key not in labels:
-            sheet = sheet_keys.get(issue.sheet) or schema.find_sheet_key(issue.sheet)
-            labels[key] = schema.field_label(sheet, issue.field, lang)
+            sheet = sheet_keys.get(issue.sheet) or contract.find_sheet_key(issue.sheet)
+            labels[key] = contract.field_label(sheet, issue.field, lang)
         return labels[key]
 
     lines: list[str] = []
@@ -38,7 +38,7 @@ def issues_table(plan: Plan, color: bool = False) -> str:
         counts[sev] = len(group)
         if not group:
             continue
-        title = schema.say(_GROUP_TITLE[sev], lang, n=len(group))
+        title = i18n.say(_GROUP_TITLE[sev], lang, n=len(group))
         lines.append(f"\x1b[1m{title}\x1b[0m" if color else title)
         fields = list(map(field_label, group))
         where_w = max(len(i.where) for i in group)
@@ -48,7 +48,7 @@ def issues_table(plan: Plan, color: bool = False) -> str:
             lines.append(f"  {i.where.ljust(where_w)}  {field.ljust(field_w)}  "
                          f"{i.message}{value}")
         lines.append("")
-    lines.append(schema.say("cli_counts", lang, errors=counts["error"],
+    lines.append(i18n.say("cli_counts", lang, errors=counts["error"],
                             warnings=counts["warning"], infos=counts["info"]))
     return "\n".join(lines) + "\n"
 
@@ -63,7 +63,7 @@ def print_rich_report(status: PlanStatus, console: Any = None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .report import headline, sections, word
+    from milestone_sheets.write.report.common import headline, sections, word
 
     console = console or Console()
     console.print(f"[bold]{escape(status.plan.name)}[/bold] - "

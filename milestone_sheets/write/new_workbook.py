@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .errors import MsheetsError
-from .reviews import parse_review, review_dates
-from .safe_write import atomic_path
-from .schema import Column
+from milestone_sheets import contract, i18n
+from milestone_sheets.contract.sheets import Column
+from milestone_sheets.errors import MsheetsError
+from milestone_sheets.rules.reviews import parse_review, review_dates
+from milestone_sheets.write.files import atomic_path
 
 TABLE_ROWS = 50  # rows in each input table, so that dropdowns and formats are there to fill
 VALIDATED_ROWS = 1000  # rows that carry validation and conditional formats
@@ -55,7 +55,7 @@ def list_presets() -> list[Preset]:
 def load_preset(name: str, lang: str = "en") -> Preset:
     presets = {p.name: p for p in list_presets()}
     if name not in presets:
-        raise MsheetsError(schema.word("unknown_template", lang).format(
+        raise MsheetsError(i18n.word("unknown_template", lang).format(
             name=name, names=", ".join(presets)))
     return presets[name]
 
@@ -73,7 +73,7 @@ def _loc(value: Any, lang: str) -> Any:
 def _choice(kind: str, english: str | None, lang: str) -> str | None:
     if english is None:
         return None
-    for v in schema.CHOICES[kind].values:
+    for v in contract.CHOICES[kind].values:
         if v.en == english:
             return v(lang)
     raise MsheetsError(f"template: unknown {kind} {english!r}")
@@ -101,7 +101,7 @@ def preset_rows(preset: Preset, lang: str, start: date) -> dict[str, list[dict[s
         })
     reviews = d.get("reviews")
     if reviews:
-        setting = str(schema.SETTINGS_BY_KEY["plan_review"].default(lang))
+        setting = str(contract.SETTINGS_BY_KEY["plan_review"].default(lang))
         rule = parse_review(setting)
         assert rule is not None
         for when in review_dates(rule, start, int(reviews.get("months", 6)), start):
@@ -151,20 +151,20 @@ def write_new_workbook(path: str | Path, template: str = "blank", lang: str = "e
     """Write a new plan workbook at `path` (refuses to overwrite unless `force`); `content`
     replaces the preset's milestones and team."""
     path = Path(path)
-    if lang not in schema.LANGUAGES:
+    if lang not in i18n.LANGUAGES:
         raise MsheetsError(f"unknown language {lang!r}; use en or fr")
     if path.is_dir():
-        raise MsheetsError(schema.word("new_is_folder", lang).format(path=path))
+        raise MsheetsError(i18n.word("new_is_folder", lang).format(path=path))
     if path.suffix.lower() != ".xlsx":
-        raise MsheetsError(schema.word("new_not_xlsx", lang).format(name=path.name))
+        raise MsheetsError(i18n.word("new_not_xlsx", lang).format(name=path.name))
     if path.exists() and not force:
-        raise MsheetsError(schema.word("new_exists", lang).format(path=path))
+        raise MsheetsError(i18n.word("new_exists", lang).format(path=path))
     preset = load_preset(template, lang)
     start = start or next_monday(today or date.today())
     rows = preset_rows(preset, lang, start)
     plan_name = _loc(preset.data.get("plan_name"), lang) or ""
     phases = [_loc(p, lang) for p in preset.data.get("phases", [])] or \
-        schema.DEFAULT_PHASES[lang]
+        contract.DEFAULT_PHASES[lang]
     if content is not None:
         rows = {**rows, "milestones": content.milestones, "team": content.team}
         phases = content.phases or phases
@@ -176,9 +176,9 @@ def write_new_workbook(path: str | Path, template: str = "blank", lang: str = "e
 
 def new_workbook_message(path: Path, template: str, lang: str) -> str:
     """The line `msheets new` prints, in the workbook's language."""
-    return schema.word("new_written", lang).format(
+    return i18n.word("new_written", lang).format(
         path=path, template=template, lang=lang, name=path.name,
-        sheet=schema.sheet_title("milestones", lang))
+        sheet=contract.sheet_title("milestones", lang))
 
 
 class _Formats:
@@ -191,11 +191,11 @@ class _Formats:
         self.managed_header = wb.add_format({"bold": True, "italic": True, "bg_color": "#A6A6A6",
                                              "text_wrap": True, "valign": "vcenter",
                                              "border": 1})
-        self.date = wb.add_format({"num_format": schema.DATE_FORMAT})
-        self.money = wb.add_format({"num_format": schema.money_format(currency)})
-        self.complete = wb.add_format({"num_format": schema.COMPLETE_FORMAT})
-        self.share = wb.add_format({"num_format": schema.PERCENT_FORMAT})
-        self.metric_percent = wb.add_format({"num_format": schema.METRIC_PERCENT_FORMAT})
+        self.date = wb.add_format({"num_format": contract.DATE_FORMAT})
+        self.money = wb.add_format({"num_format": contract.money_format(currency)})
+        self.complete = wb.add_format({"num_format": contract.COMPLETE_FORMAT})
+        self.share = wb.add_format({"num_format": contract.PERCENT_FORMAT})
+        self.metric_percent = wb.add_format({"num_format": contract.METRIC_PERCENT_FORMAT})
         self.managed = wb.add_format({"bg_color": GREY, "italic": True})
         self.past_due = wb.add_format({"bg_color": "#FF7C80", "bold": True})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": HEADER})
@@ -206,8 +206,8 @@ class _Formats:
         self._wb = wb
         self._fills: dict[str, Any] = {}
         self.health = {h: wb.add_format({"bg_color": "#" + c, "valign": "top",
-                                         "font_color": "#" + schema.HEALTH_FONT.get(h, "000000")})
-                       for h, c in schema.HEALTH_COLOURS.items()}
+                                         "font_color": "#" + contract.HEALTH_FONT.get(h, "000000")})
+                       for h, c in contract.HEALTH_COLOURS.items()}
         self.setting = wb.add_format({"valign": "top", "align": "left"})
 
     def fill(self, colour: str) -> Any:
@@ -290,7 +290,7 @@ def _print_setup(ws: Any, lang: str, landscape: bool, header_rows: int = 0,
         ws.repeat_rows(0, header_rows - 1)
     if pages_wide > 1 and key_columns:
         ws.repeat_columns(0, key_columns - 1)
-    ws.set_footer(schema.word("footer", lang))
+    ws.set_footer(i18n.word("footer", lang))
 
 
 def _wrapped_height(text: str, width: float) -> float:
@@ -306,32 +306,32 @@ def _write(path: Path, lang: str, rows: dict[str, list[dict[str, Any]]], plan_na
     import xlsxwriter
 
     settings = content.settings if content else {}
-    currency = str(settings.get("currency") or schema.SETTINGS_BY_KEY["currency"].default(lang))
+    currency = str(settings.get("currency") or contract.SETTINGS_BY_KEY["currency"].default(lang))
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _Formats(wb, currency)
-    title = {k: schema.sheet_title(k, lang) for k in schema.SHEETS}
+    title = {k: contract.sheet_title(k, lang) for k in contract.SHEETS}
     guide = wb.add_worksheet(title["guide"])
-    sheets = {k: wb.add_worksheet(title[k]) for k in schema.INPUT_SHEETS}
+    sheets = {k: wb.add_worksheet(title[k]) for k in contract.INPUT_SHEETS}
     lists = wb.add_worksheet(title["lists"])
 
     # Dropdown sources: the hidden Lists sheet, plus Team and Metrics names.
-    list_cols = [("status", schema.column("milestones", "status"),
-                  schema.CHOICES["status"].names(lang)),
-                 ("type", schema.column("milestones", "type"),
-                  schema.CHOICES["type"].names(lang)),
-                 ("direction", schema.column("metrics", "direction"),
-                  schema.CHOICES["direction"].names(lang)),
-                 ("phase", schema.column("milestones", "phase"), phases)]
+    list_cols = [("status", contract.column("milestones", "status"),
+                  contract.CHOICES["status"].names(lang)),
+                 ("type", contract.column("milestones", "type"),
+                  contract.CHOICES["type"].names(lang)),
+                 ("direction", contract.column("metrics", "direction"),
+                  contract.CHOICES["direction"].names(lang)),
+                 ("phase", contract.column("milestones", "phase"), phases)]
     for c, (key, col, values) in enumerate(list_cols):
         lists.write_string(0, c, col.label(lang), f.header)
         for r, v in enumerate(values, start=1):
             lists.write_string(r, c, v)
-        last = schema.LIST_ROWS if key == "phase" else len(values)
-        wb.define_name(schema.LIST_NAMES[key], _ref(title["lists"], 1, c, last))
+        last = contract.LIST_ROWS if key == "phase" else len(values)
+        wb.define_name(contract.LIST_NAMES[key], _ref(title["lists"], 1, c, last))
         lists.set_column(c, c, max(18, *(_text_width(v) for v in values)))
     lists.hide()
-    wb.define_name(schema.LIST_NAMES["owner"], _ref(title["team"], 1, 0, schema.LIST_ROWS))
-    wb.define_name(schema.LIST_NAMES["metric"], _ref(title["metrics"], 1, 0, schema.LIST_ROWS))
+    wb.define_name(contract.LIST_NAMES["owner"], _ref(title["team"], 1, 0, contract.LIST_ROWS))
+    wb.define_name(contract.LIST_NAMES["metric"], _ref(title["metrics"], 1, 0, contract.LIST_ROWS))
 
     for key in ("milestones", "metrics", "metric_log", "team"):
         _write_table(sheets[key], key, lang, rows[key], f,
@@ -345,7 +345,7 @@ def _write(path: Path, lang: str, rows: dict[str, list[dict[str, Any]]], plan_na
 
 def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]],
                  f: _Formats, user_columns: list[str] | None = None) -> None:
-    cols = schema.COLUMNS[key]
+    cols = contract.COLUMNS[key]
     user_columns = user_columns or []
     n = max(TABLE_ROWS, len(records) + 10)
     ws.add_table(0, 0, n, len(cols) + len(user_columns) - 1, {
@@ -384,15 +384,15 @@ def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]],
     if key == "milestones":
         _milestone_formats(ws, lang, f)
     if key == "metrics":
-        _status_colours(ws, _index(key, "metric_status"), schema.METRIC_STATUS_COLOURS,
-                        lambda s: schema.metric_status_label(s, lang), f)
+        _status_colours(ws, _index(key, "metric_status"), contract.METRIC_STATUS_COLOURS,
+                        lambda s: contract.metric_status_label(s, lang), f)
         ws.conditional_format(1, _index(key, "progress"), VALIDATED_ROWS,
                               _index(key, "expected"), {"type": "no_blanks",
                                                         "format": f.share})
 
 
 def _index(sheet: str, key: str) -> int:
-    return [c.key for c in schema.COLUMNS[sheet]].index(key)
+    return [c.key for c in contract.COLUMNS[sheet]].index(key)
 
 
 def _write_user_columns(ws: Any, first: int, titles: list[str],
@@ -427,11 +427,11 @@ def _validate(ws: Any, c: int, col: Column, lang: str) -> None:
     error = {"error_title": title}
     opts: dict[str, Any]
     if col.choices in ("status", "type", "direction"):
-        opts = {"validate": "list", "source": "=" + schema.LIST_NAMES[col.choices],
-                "error_type": "stop", "error_message": schema.word("pick_from_list", lang)}
+        opts = {"validate": "list", "source": "=" + contract.LIST_NAMES[col.choices],
+                "error_type": "stop", "error_message": i18n.word("pick_from_list", lang)}
     elif col.choices in ("phase", "owner", "metric"):
-        opts = {"validate": "list", "source": "=" + schema.LIST_NAMES[col.choices],
-                "error_type": "warning", "error_message": schema.word("not_in_list", lang)}
+        opts = {"validate": "list", "source": "=" + contract.LIST_NAMES[col.choices],
+                "error_type": "warning", "error_message": i18n.word("not_in_list", lang)}
     elif col.managed or col.kind not in ("date", "money", "number", "percent"):
         # Only there for the input message. A validation of no type ("any") would do for
         # Excel and Calc, but Gnumeric then fails assertions on every such range (40 GLib
@@ -442,14 +442,14 @@ def _validate(ws: Any, c: int, col: Column, lang: str) -> None:
     elif col.kind == "date":
         opts = {"validate": "date", "criteria": "between", "minimum": date(1990, 1, 1),
                 "maximum": date(2100, 12, 31), "error_type": "warning",
-                "error_message": schema.word("type_a_date", lang)}
+                "error_message": i18n.word("type_a_date", lang)}
     elif col.kind in ("money", "number"):
         opts = {"validate": "decimal", "criteria": ">=", "value": 0,
                 "error_type": "information" if col.kind == "money" else "warning",
-                "error_message": schema.word("type_a_number", lang)}
+                "error_message": i18n.word("type_a_number", lang)}
     else:  # percent
         opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-                "error_type": "warning", "error_message": schema.word("type_a_percent", lang)}
+                "error_type": "warning", "error_message": i18n.word("type_a_percent", lang)}
     ws.data_validation(*rng, {**base, **error, **opts})
 
 
@@ -493,12 +493,12 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
     health_col = _index("milestones", "health")
     st = xl_col_to_name(status_col)
     du = xl_col_to_name(due_col)
-    done = schema.CHOICES["status"].values[2](lang)
-    cancelled = schema.CHOICES["status"].values[4](lang)
+    done = contract.CHOICES["status"].values[2](lang)
+    cancelled = contract.CHOICES["status"].values[4](lang)
     status_colours = {
-        schema.CHOICES["status"].values[1](lang): "#DDEBF7",
+        contract.CHOICES["status"].values[1](lang): "#DDEBF7",
         done: "#C6EFCE",
-        schema.CHOICES["status"].values[3](lang): "#D9D9D9",
+        contract.CHOICES["status"].values[3](lang): "#D9D9D9",
         cancelled: "#D9D9D9",
     }
     for value, colour in status_colours.items():
@@ -511,17 +511,17 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
         "format": f.past_due})
     for health, fmt in f.health.items():
         ws.conditional_format(1, health_col, VALIDATED_ROWS, health_col, {
-            "type": "cell", "criteria": "==", "value": f'"{schema.health_label(health, lang)}"',
+            "type": "cell", "criteria": "==", "value": f'"{contract.health_label(health, lang)}"',
             "format": fmt})
 
 
 def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
                     given: dict[str, Any] | None = None) -> None:
-    heads = [c.label(lang) for c in schema.SETTINGS_COLUMNS] + [schema.word("description", lang)]
+    heads = [c.label(lang) for c in contract.SETTINGS_COLUMNS] + [i18n.word("description", lang)]
     for c, h in enumerate(heads):
         ws.write_string(0, c, h, f.header)
     values: list[Any] = []
-    for r, s in enumerate(schema.SETTINGS, start=1):
+    for r, s in enumerate(contract.SETTINGS, start=1):
         ws.write_string(r, 0, s.label(lang), f.bold)
         value = plan_name if s.key == "plan_name" else (given or {}).get(s.key,
                                                                           s.default(lang))
@@ -533,14 +533,14 @@ def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
         text = s.help_fr if lang == "fr" else s.help
         ws.write_string(r, 2, text, f.wrap)
         ws.set_row(r, _wrapped_height(text, SETTINGS_DESCRIPTION_WIDTH))
-    as_of = schema.SETTINGS_BY_KEY["as_of"]
-    row = schema.SETTINGS.index(as_of) + 1
+    as_of = contract.SETTINGS_BY_KEY["as_of"]
+    row = contract.SETTINGS.index(as_of) + 1
     ws.data_validation(row, 1, row, 1, {
         "validate": "date", "criteria": ">", "value": date(1990, 1, 1), "error_type": "warning",
         "input_title": as_of.label(lang)[:32],
         "input_message": as_of.help_fr if lang == "fr" else as_of.help})
     ws.write_blank(row, 1, None, f.date)
-    ws.set_column(0, 0, max(30, *(_text_width(s.label(lang), True) for s in schema.SETTINGS)))
+    ws.set_column(0, 0, max(30, *(_text_width(s.label(lang), True) for s in contract.SETTINGS)))
     ws.set_column(1, 1, max(26, *(_text_width(str(v)) for v in values)))
     ws.set_column(2, 2, SETTINGS_DESCRIPTION_WIDTH)
     ws.freeze_panes(1, 0)
@@ -714,8 +714,8 @@ def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
     for name, text in g["type_rows"]:
         r = line(r, name, text)
     r = heading(r + 1, g["legend"])
-    for health in schema.HEALTH:
-        r = line(r, schema.health_label(health, lang), g["legend_rows"][health],
+    for health in contract.HEALTH:
+        r = line(r, contract.health_label(health, lang), g["legend_rows"][health],
                  f.health[health])
     r = heading(r + 1, g["review"])
     r = line(r, None, g["review_text"])
@@ -725,8 +725,8 @@ def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
         r = line(r, None, text)
     r = heading(r + 1, g["columns"])
     for key in ("milestones", "metrics", "team"):
-        r = heading(r, schema.sheet_title(key, lang))
-        for col in schema.COLUMNS[key]:
+        r = heading(r, contract.sheet_title(key, lang))
+        for col in contract.COLUMNS[key]:
             r = line(r, col.label(lang), col.help_fr if lang == "fr" else col.help)
         r += 1
     ws.hide_gridlines(2)

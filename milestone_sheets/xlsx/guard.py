@@ -18,8 +18,8 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
-from .errors import PlanError, RefusedError
-from .xlsx.opc import parse_rels, rels_name
+from milestone_sheets.errors import PlanError, RefusedError
+from milestone_sheets.xlsx.opc import parse_rels, rels_name
 
 MAX_PARTS = 5_000
 MAX_PART_BYTES = 600 * 1024**2

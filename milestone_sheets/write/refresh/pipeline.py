@@ -17,26 +17,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import schema
-from .errors import PlanError
-from .managed_sheets import MANAGED_ORDER, Context, build_managed_book, flag_label
-from .model import Plan
-from .package import check_lock_files
-from .reader import load_plan
-from .rules import PlanStatus, evaluate
-from .safe_write import atomic_path, backup_path
-from .xlsx.notes import Note, merge_notes
-from .xlsx.opc import Package
-from .xlsx.sheet_patch import PatchCell, patch_sheet
-from .xlsx.styles import CellStyle, StyleSheet
-from .xlsx.transplant import (
+from milestone_sheets import contract, i18n
+from milestone_sheets.errors import PlanError
+from milestone_sheets.model import Plan
+from milestone_sheets.read.plan import load_plan
+from milestone_sheets.rules.evaluation import PlanStatus, evaluate
+from milestone_sheets.write.files import atomic_path, backup_path
+from milestone_sheets.write.refresh.managed import (
+    MANAGED_ORDER,
+    Context,
+    build_managed_book,
+    flag_label,
+)
+from milestone_sheets.xlsx.guard import check_lock_files
+from milestone_sheets.xlsx.notes import Note, merge_notes
+from milestone_sheets.xlsx.opc import Package
+from milestone_sheets.xlsx.sheet_patch import PatchCell, patch_sheet
+from milestone_sheets.xlsx.styles import CellStyle, StyleSheet
+from milestone_sheets.xlsx.transplant import (
     Scratch,
     add_scratch_names,
     remove_tree,
     style_remap,
     transplant_sheet,
 )
-from .xlsx.workbook import WorkbookPart, update_app_titles
+from milestone_sheets.xlsx.workbook import WorkbookPart, update_app_titles
 
 STYLES = "xl/styles.xml"
 HEADER_STYLE = CellStyle(bold=True, fill="A6A6A6")
@@ -126,12 +131,12 @@ def _columns(plan: Plan, sheet: str, keys: tuple[str, ...],
     for key in keys:
         if key in cols:
             continue
-        label = schema.column(sheet, key).label(plan.language)
+        label = contract.column(sheet, key).label(plan.language)
         cells.setdefault(layout.header_row, {})[next_col] = PatchCell(label, HEADER_STYLE)
         cols[key] = next_col
         created.append(label)
         next_col += 1
-    return cols, [schema.say("rf_added_columns", plan.language, sheet=layout.title,
+    return cols, [i18n.say("rf_added_columns", plan.language, sheet=layout.title,
                              columns=", ".join(created))] if created else []
 
 
@@ -149,7 +154,7 @@ def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
     for key, col in managed.items():
         n = patched.changed.get(col, 0)
         if n and key in names:
-            changes.append(schema.say("rf_changed", plan.language, sheet=layout.title,
+            changes.append(i18n.say("rf_changed", plan.language, sheet=layout.title,
                                       column=names[key], n=n))
     return changes
 
@@ -167,19 +172,19 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
         m, row = s.milestone, s.milestone.row
         if m.id_filled:
             cells[row][cols["id"]] = PatchCell(m.id)
-            filled.append(schema.say("rf_id_row", lang, id=m.id, row=row))
+            filled.append(i18n.say("rf_id_row", lang, id=m.id, row=row))
         cells[row][cols["health"]] = PatchCell(
-            schema.health_label(s.health, lang),
-            CellStyle(font_colour=schema.HEALTH_FONT.get(s.health, "000000"),
-                      fill=schema.HEALTH_COLOURS[s.health]))
+            contract.health_label(s.health, lang),
+            CellStyle(font_colour=contract.HEALTH_FONT.get(s.health, "000000"),
+                      fill=contract.HEALTH_COLOURS[s.health]))
         cells[row][cols["slack"]] = PatchCell(s.slack, SLACK_STYLE)
         flags = "; ".join(flag_label(f, lang) for f in s.flags) or None
         cells[row][cols["flags"]] = PatchCell(flags)
     managed = {k: cols[k] for k in ("health", "slack", "flags")}
-    names = {k: schema.column("milestones", k).label(lang) for k in managed}
+    names = {k: contract.column("milestones", k).label(lang) for k in managed}
     changes += _patch(pkg, workbook, styles, plan, "milestones", cells, managed, names)
     if filled:
-        changes.append(schema.say("rf_filled_ids", lang, sheet=layout.title, n=len(filled),
+        changes.append(i18n.say("rf_filled_ids", lang, sheet=layout.title, n=len(filled),
                                   ids=", ".join(filled[:10]) + (" ..." if len(filled) > 10
                                                                 else "")))
     return changes
@@ -198,11 +203,11 @@ def _metric_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan
         cells[row][cols["progress"]] = PatchCell(ms.progress, SHARE_STYLE)
         cells[row][cols["expected"]] = PatchCell(ms.expected, SHARE_STYLE)
         cells[row][cols["metric_status"]] = PatchCell(
-            schema.metric_status_label(ms.status, lang),
+            contract.metric_status_label(ms.status, lang),
             CellStyle(font_colour="FFFFFF" if ms.status == "Achieved" else "000000",
-                      fill=schema.METRIC_STATUS_COLOURS[ms.status]))
+                      fill=contract.METRIC_STATUS_COLOURS[ms.status]))
     managed = {k: cols[k] for k in keys}
-    names = {k: schema.column("metrics", k).label(lang) for k in keys}
+    names = {k: contract.column("metrics", k).label(lang) for k in keys}
     return changes + _patch(pkg, workbook, styles, plan, "metrics", cells, managed, names)
 
 
@@ -211,11 +216,11 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
     by_sheet: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for i in plan.issues:
         if i.severity in ("error", "warning") and i.cell:
-            by_sheet[i.sheet][i.cell].append(schema.say(
-                "rf_note", plan.language, severity=schema.word(i.severity, plan.language),
+            by_sheet[i.sheet][i.cell].append(i18n.say(
+                "rf_note", plan.language, severity=i18n.word(i.severity, plan.language),
                 message=i.message))
     added = removed = 0
-    for key in schema.INPUT_SHEETS:
+    for key in contract.INPUT_SHEETS:
         title = plan.sheet_titles.get(key)
         entry = workbook.sheet(title) if title else None
         if entry is None or entry.part is None or entry.kind != "worksheet":
@@ -226,7 +231,7 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
         removed += done.removed
     if not (added or removed):
         return []
-    return [schema.say("rf_notes", plan.language, added=added, removed=removed)]
+    return [i18n.say("rf_notes", plan.language, added=added, removed=removed)]
 
 
 # --------------------------------------------------------------------------- managed sheets
@@ -235,7 +240,7 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
 def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
                     status: PlanStatus) -> list[str]:
     lang = plan.language
-    titles = {key: plan.sheet_titles.get(key) or schema.sheet_title(key, lang)
+    titles = {key: plan.sheet_titles.get(key) or contract.sheet_title(key, lang)
               for key in MANAGED_ORDER}
     book = build_managed_book(Context(plan, status), titles, date_1904=workbook.date_1904)
     scratch = Scratch(book.data)
@@ -261,12 +266,12 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
         workbook.insert_sheet(title, part, position)
     add_scratch_names(workbook, scratch)
     history = "rf_history_replaced" if book.history_replaced else "rf_history_added"
-    changes = [schema.say("rf_rebuilt", lang,
+    changes = [i18n.say("rf_rebuilt", lang,
                           sheets=", ".join(book.titles[k] for k in MANAGED_ORDER[:5])),
-               schema.say(history, lang, sheet=book.titles["history"],
+               i18n.say(history, lang, sheet=book.titles["history"],
                           date=status.as_of.isoformat())]
     if book.baseline_added:
-        changes.append(schema.say("rf_baseline", lang, sheet=book.titles["baseline"],
+        changes.append(i18n.say("rf_baseline", lang, sheet=book.titles["baseline"],
                                   n=len(book.baseline_added)))
     return changes
 
@@ -297,14 +302,14 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
         try:
             layout = plan.layouts["milestones"]
             sheet = book.get_sheet_by_name(layout.title)
-            health_label = schema.column("milestones", "health").label(plan.language)
-            expected = {s.milestone.row: schema.health_label(s.health, plan.language)
+            health_label = contract.column("milestones", "health").label(plan.language)
+            expected = {s.milestone.row: contract.health_label(s.health, plan.language)
                         for s in status.milestones}
             col = None
             for number, row in enumerate(sheet.iter_rows(), start=1):  # rows as they come
                 if number == layout.header_row:
                     col = next((i for i, v in enumerate(row)
-                                if schema.normalize(v) == schema.normalize(health_label)), None)
+                                if i18n.normalize(v) == i18n.normalize(health_label)), None)
                     if col is None:
                         raise fail("no Health column")
                 elif number in expected:
@@ -313,7 +318,7 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
                         raise fail(f"Health of row {number} reads {shown!r}")
             if expected:
                 raise fail(f"no row {min(expected)} on {layout.title}")
-            summary = plan.sheet_titles.get("summary") or schema.sheet_title("summary",
+            summary = plan.sheet_titles.get("summary") or contract.sheet_title("summary",
                                                                              plan.language)
             top = book.get_sheet_by_name(summary).to_python(skip_empty_area=False)[:3]
             if not any(status.as_of in (v.date() if hasattr(v, "date") else v for v in r)

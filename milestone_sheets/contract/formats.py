@@ -1,0 +1,44 @@
+"""How the workbook shows values: number formats and the health colours."""
+
+from __future__ import annotations
+
+# Fill colours of the Health cell (text always says the health too).
+HEALTH_COLOURS = {
+    "Done": "1E7B34", "On track": "C6EFCE", "Done late": "63BE7B", "Due soon": "FFEB84",
+    "At risk": "F4B183", "Overdue": "FF7C80", "On hold": "D9D9D9", "Cancelled": "D9D9D9",
+    "Unscheduled": "D9D9D9",
+}
+HEALTH_FONT = {"Done": "FFFFFF"}  # white text on dark green
+METRIC_STATUS_COLOURS = {
+    "Achieved": "1E7B34", "On track": "C6EFCE", "Behind": "FFEB84", "Off track": "FF7C80",
+    "Missed": "FF7C80", "In progress": "DDEBF7", "No data": "D9D9D9",
+}
+
+
+# --------------------------------------------------------------------------- formats
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "CAD": "CA$",
+                    "AUD": "A$"}
+
+
+def money_format(currency: str) -> str:
+    """Excel number format for amounts in the plan currency.
+
+    A symbol after the amount is written with its space inside the quotes (`#,##0" €"`):
+    LibreOffice in a French locale reads an unquoted space after `0` as its thousands
+    separator and saves `#,##0 "€"` as `#,##0,\\€`, which divides every amount by 1,000.
+    """
+    cur = currency.upper()
+    sym = CURRENCY_SYMBOLS.get(cur, cur)
+    if cur in ("EUR", "CHF") or sym == cur:
+        return f'#,##0" {sym}";-#,##0" {sym}"'
+    return f'"{sym}"#,##0;-"{sym}"#,##0'
+
+
+DATE_FORMAT = "d mmm yyyy"
+PERCENT_FORMAT = "0%"
+# % Complete as msheets reads it (contract section 3): a number up to 1 is a fraction, above 1
+# percent points. Typing 25 in Calc shows 25% (a `0%` cell would show 2500%), 0.25 or 25% too.
+COMPLETE_FORMAT = '[<=1]0%;0"%"'
+# A value of a metric whose Unit is "%", on the same scale: 0.012 and 1.2 both show 1.2%.
+METRIC_PERCENT_FORMAT = '[<=1]0.0%;0.0"%"'

@@ -1,0 +1,89 @@
+"""The rules of contract section 5: pure functions of a Plan and an as-of date.
+
+Nothing here reads a file or the clock; `evaluate(plan, as_of)` returns a
+`PlanStatus` that the writers and reports turn into cells and documents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from milestone_sheets import contract, i18n
+from milestone_sheets.model import Plan, Reading
+from milestone_sheets.rules.budget import BudgetStatus, budget_status
+from milestone_sheets.rules.health import MilestoneStatus, milestone_health, risk_flags
+from milestone_sheets.rules.metrics import MetricStatus, metric_progress
+from milestone_sheets.rules.next_review import ReviewStatus, review_status
+from milestone_sheets.rules.workload import OwnerLoad, owner_key, owner_loads
+
+
+@dataclass
+class PlanStatus:
+    """Everything the rules computed for a plan as of a date."""
+
+    plan: Plan
+    as_of: date
+    milestones: list[MilestoneStatus]
+    budget: BudgetStatus
+    workload: list[OwnerLoad]
+    metrics: list[MetricStatus]
+    review: ReviewStatus
+
+    def count(self, *health: str) -> int:
+        return sum(1 for s in self.milestones if s.health in health)
+
+    @property
+    def totals(self) -> dict[str, object]:
+        t = self.budget.totals
+        return {
+            "milestones": len(self.milestones),
+            "done": self.count(*contract.DONE_HEALTH),
+            "overdue": self.count("Overdue"),
+            "at_risk": self.count("At risk"),
+            "due_soon": self.count("Due soon"),
+            "planned": t.planned, "actual": t.actual, "variance": t.variance,
+            "earned_value": t.earned_value, "planned_value": t.planned_value,
+            "cpi": self.budget.cpi, "spi": self.budget.spi,
+            "percent_complete": self.budget.percent_complete,
+        }
+
+    def health_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(contract.HEALTH, 0)
+        for s in self.milestones:
+            counts[s.health] += 1
+        return counts
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def evaluate(plan: Plan, as_of: date) -> PlanStatus:
+    """Health, budget, workload, metrics and review of a plan as of a date."""
+    s = plan.settings
+    readings: dict[str, list[Reading]] = defaultdict(list)
+    for r in plan.readings:
+        readings[i18n.normalize(r.metric)].append(r)
+    metrics = [metric_progress(m, readings, as_of) for m in plan.metrics]
+    metric_by_name = {i18n.normalize(ms.metric.name): ms for ms in metrics}
+
+    statuses = [milestone_health(m, plan, as_of, metric_by_name) for m in plan.milestones]
+    by_id = {st.milestone.id.casefold(): st for st in statuses}
+    for st in statuses:
+        risk_flags(st, by_id, as_of, s.due_soon)
+    workload = owner_loads(plan, statuses, as_of)
+    overloaded = {w.owner.casefold() for w in workload if w.overloaded}
+    for st in statuses:
+        m = st.milestone
+        if st.is_open and m.owner and owner_key(m) in overloaded:
+            st.flags.append("owner overloaded")
+        if m.owner is None:
+            st.flags.append("no owner")
+        elif not m.owner_known:
+            st.flags.append("unknown owner")
+        if st.slip and st.slip > 0:
+            st.flags.append(f"slipped {st.slip} days")
+    budget = budget_status(statuses, plan)
+    review = review_status(plan, statuses, metrics, as_of)
+    return PlanStatus(plan, as_of, statuses, budget, workload, metrics, review)
