@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from milestone_sheets.model import Issue, Plan
-    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.plans import load_plan
     from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 
 __all__ = ["Issue", "Plan", "PlanStatus", "__version__", "evaluate", "load_plan"]
@@ -24,7 +24,7 @@ __all__ = ["Issue", "Plan", "PlanStatus", "__version__", "evaluate", "load_plan"
 def __getattr__(name: str) -> Any:
     # Lazy, so that `msheets --help` does not import the readers and writers.
     if name == "load_plan":
-        from milestone_sheets.read.plan import load_plan
+        from milestone_sheets.plans import load_plan
 
         return load_plan
     if name in ("evaluate", "PlanStatus"):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
+from milestone_sheets.contract.vocab import Severity
+
+SEVERITIES = tuple(Severity)  # error, warning, info: the order issues are listed in
 # Units that make a metric a percentage (its values read on one scale, as fractions)
 PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pourcent", "pourcentage", "pct"})
 
@@ -16,12 +19,15 @@ PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pourcent", "pourcentag
 class Issue:
     """A problem found in the workbook, at its sheet and cell."""
 
-    severity: str  # error | warning | info
+    severity: Severity
     sheet: str
     cell: str
     field: str
     value: Any
     message: str
+    # the sheet row it is about (0: none), also when the sheet lacks the cell's column (cell
+    # ""): the issues of a sheet go row by row
+    row: int = dataclasses.field(default=0, compare=False, repr=False)  # `field`: a column
 
     def to_json(self) -> dict[str, Any]:
         v = self.value
@@ -52,7 +58,7 @@ class Milestone:
     owner_known: bool = False
     start: date | None = None  # as typed (None when blank or invalid)
     due: date | None = None
-    budget: float | None = None  # total for the milestone ("/month" already expanded)
+    budget: float | None = None  # total for the milestone ("/month" expanded by validation)
     actual: float | None = None
     effort: float | None = None
     pct: float | None = None  # fraction 0..1
@@ -64,6 +70,9 @@ class Milestone:
     target_value: float | None = None
     notes: str | None = None
     id_filled: bool = False  # the ID cell was blank; refresh writes `id` there
+    # the Budget cell said "/month": `budget` is the amount per month until validation
+    # (rules.validate) multiplies it by the months the milestone touches
+    budget_per_month: bool = False
 
 
 @dataclass
@@ -144,18 +153,32 @@ HISTORY_KEYS = ("as_of", "milestones", "done", "overdue", "at_risk", "due_soon",
 
 @dataclass
 class SheetLayout:
-    """Where an input sheet's table is in the workbook (for write-back)."""
+    """Where an input sheet's table is in the workbook (for write-back and for the issues'
+    cells), and its data cells as typed (the issues quote a cell's value as typed)."""
 
     title: str
     header_row: int  # 1-based
     columns: dict[str, int]  # column key -> 1-based column index
     last_column: int
     last_row: int
+    rows: list[int] = field(default_factory=list, repr=False)  # the data rows read, in order
+    # column key -> each data row's value as typed (None when blank), in the order of `rows`
+    cells: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class WorkbookLayout:
+    """Where a plan's tables are in its workbook: what write-back and the messages that name
+    a sheet need beside the plan itself."""
+
+    sheets: dict[str, SheetLayout] = field(default_factory=dict)  # input sheet key -> table
+    titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title
 
 
 @dataclass
 class Plan:
-    """Everything read from one workbook: records, settings and issues."""
+    """A plan: its records, settings and issues (where they sit in a workbook is the
+    reader's `WorkbookLayout`)."""
 
     path: Path
     language: str
@@ -169,9 +192,6 @@ class Plan:
     history: list[dict[str, Any]] = field(default_factory=list)  # History rows, by HISTORY_KEYS
     refreshed_as_of: date | None = None  # the as-of date of the last refresh (Summary sheet)
     issues: list[Issue] = field(default_factory=list)
-    layouts: dict[str, SheetLayout] = field(default_factory=dict)
-    sheet_titles: dict[str, str] = field(default_factory=dict)  # sheet key -> tab title
-    package: Any = field(default=None, repr=False, compare=False)  # the checked xlsx package
 
     @property
     def name(self) -> str:
@@ -179,7 +199,7 @@ class Plan:
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
+        return [i for i in self.issues if i.severity == Severity.ERROR]
 
     def milestones_frame(self) -> Any:
         """The milestones as a pandas DataFrame, one row per milestone (for analysts)."""
@@ -188,4 +208,5 @@ class Plan:
         rows = [asdict(m) for m in self.milestones]
         for r in rows:
             r["depends_on"] = ", ".join(r["depends_on"])
+            del r["budget_per_month"]  # how the Budget was typed: not a column for analysts
         return pd.DataFrame(rows)

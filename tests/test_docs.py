@@ -61,3 +61,57 @@ def test_main_job_runs(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["report", str(out)])
     assert result.exit_code == 0 and "Lean marketing plan" in result.output
+
+
+def _usage_line(command: str) -> str:
+    """The README's usage line of a command: the first code span of its section."""
+    section = README.split(f"### msheets {command}")[1].split("\n### ")[0]
+    span = re.search(r"`(msheets " + command + r"\b[^`]*)`", section, re.S)
+    assert span, f"msheets {command}: no usage line in its README section"
+    return span.group(1).replace("\n", " ")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_usage_line_matches_help(command):
+    """The README's usage line names exactly the options `msheets COMMAND --help` lists, with
+    the same choices, and an option's short form where it has one."""
+    cmd = cli.commands[command]
+    usage = _usage_line(command)
+    section = README.split(f"### msheets {command}")[1].split("\n### ")[0]
+    options = {o: p for p in cmd.params for o in p.opts if o.startswith("--")}
+    options.pop("--help", None)
+    short = {s: o for o, p in options.items() for s in p.opts if not s.startswith("--")}
+    written = {short.get(o, o) for o in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage)}
+    assert written == set(options), f"README usage {sorted(written)}, --help {sorted(options)}"
+    for opt, param in options.items():
+        shorts = [o for o in param.opts if not o.startswith("--")]
+        for short in shorts:
+            assert short in section, f"{short} ({opt}) of msheets {command} is not in the README"
+        choices = getattr(param.type, "choices", None)
+        if choices:
+            shown = re.search(re.escape(opt) + r" ([\w|]+)", usage)
+            assert shown and set(shown.group(1).split("|")) == set(choices), (
+                f"{opt}: README {shown and shown.group(1)}, --help {'|'.join(choices)}")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_help_exit_codes_match_readme(command):
+    """An exit code the help text of a command promises is the one its README section says."""
+    from click.testing import CliRunner
+
+    help_text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    section = " ".join(README.split(f"### msheets {command}")[1].split("\n### ")[0].split())
+    promised = [pair for sentence in re.findall(r"\bexits? (\d when [^.;]*)", help_text)
+                for pair in re.findall(r"(\d) when ([a-z ]+?)(?:,|$)", sentence)]
+    for code, meaning in promised:
+        assert re.search(fr"\b{code} when {meaning}", section), (
+            f"msheets {command} --help says exit {code} when {meaning}; the README does not")
+
+
+def test_overview_examples_are_commands():
+    """`msheets --help` shows example lines; each names a command that exists."""
+    from click.testing import CliRunner
+
+    shown = CliRunner().invoke(cli, ["--help"]).output
+    examples = re.findall(r"^\s+msheets (\w+)", shown, re.M)
+    assert examples and set(examples) <= set(cli.commands)

@@ -64,7 +64,7 @@ from lxml import etree
 
 from milestone_sheets import contract, evaluate, i18n, load_plan
 from milestone_sheets.cli import cli
-from milestone_sheets.write.refresh.managed import flag_label
+from milestone_sheets.plans import load_workbook_plan
 from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
@@ -528,25 +528,25 @@ def test_refresh_writes_in_place_and_leaves_nothing_behind(runs, name, tmp_path)
 def test_the_plans_results_are_in_the_workbook(runs, name):
     run, _ = refreshed(runs, name)
     before = load_plan(run.plan.path, as_of=AS_OF)
-    plan = load_plan(run.path, as_of=AS_OF)
+    plan, book_layout = load_workbook_plan(run.path, as_of=AS_OF)
     status = evaluate(plan, AS_OF)
     lang = plan.language
     for b, a in zip(before.milestones, plan.milestones, strict=True):  # no input changed
         assert {**vars(b), "id_filled": False} == {**vars(a), "id_filled": False}
     assert before.metrics == plan.metrics
     book = calamine(run.path)
-    layout = plan.layouts["milestones"]
+    layout = book_layout.sheets["milestones"]
     cols = layout.columns
     rows = rows_of(book, layout.title)
     for s in status.milestones:
         row, where = rows[s.milestone.row - 1], f"{layout.title} row {s.milestone.row}"
         assert row[cols["health"] - 1] == contract.health_label(s.health, lang), where
         assert same_number(row[cols["slack"] - 1], s.slack), where
-        assert row[cols["flags"] - 1] == "; ".join(flag_label(f, lang) for f in s.flags), where
+        assert row[cols["flags"] - 1] == "; ".join(f.label(lang) for f in s.flags), where
     filled = [m for m in before.milestones if m.id_filled]
     assert filled, "the plan should have a blank ID"
     assert all(rows[m.row - 1][cols["id"] - 1] == m.id for m in filled)
-    mlayout = plan.layouts["metrics"]
+    mlayout = book_layout.sheets["metrics"]
     mrows = rows_of(book, mlayout.title)
     for ms in status.metrics:
         row = mrows[ms.metric.row - 1]
@@ -680,7 +680,8 @@ def test_1904_workbook_reads_and_writes_its_own_dates(runs):
     plain, _ = refreshed(runs, "plain")
     assert after.workbook().find(q(MAIN, "workbookPr")).get("date1904") == "1"
     # the same plan in the 1900 system: the same dates, the same results
-    ours, theirs = load_plan(run.path, as_of=AS_OF), load_plan(plain.path, as_of=AS_OF)
+    (ours, our_layout), theirs = (load_workbook_plan(run.path, as_of=AS_OF),
+                                  load_plan(plain.path, as_of=AS_OF))
     assert [(m.row, m.start, m.due) for m in ours.milestones] == [
         (m.row, m.start, m.due) for m in theirs.milestones]
     assert sum(m.due is not None for m in ours.milestones) == len(ours.milestones) - 1
@@ -691,7 +692,7 @@ def test_1904_workbook_reads_and_writes_its_own_dates(runs):
         if m.due is not None:  # the user's formula Due + 7 keeps its cached value
             got = rows[m.row - 1][review_by]
             assert got == m.due + timedelta(days=7), f"row {m.row}: {got}, Due {m.due}"
-    col = ours.layouts["milestones"].columns["health"] - 1
+    col = our_layout.sheets["milestones"].columns["health"] - 1
     plain_rows = rows_of(calamine(plain.path), "Milestones")
     assert [r[col] for r in rows[1:13]] == [r[col] for r in plain_rows[1:13]]
     assert rows_of(book, "History")[1][0] == AS_OF

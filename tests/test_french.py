@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.cli import cli
+from milestone_sheets.contract.vocab import Flag, FlagKind
 from milestone_sheets.write.new_workbook import GUIDE
-from milestone_sheets.write.refresh.managed import flag_label
 
 AS_OF = "2026-12-01"
-FLAGS = ("over budget", "behind schedule", "owner overloaded", "unknown owner", "no owner",
-         "slipped 3 days", "blocked by M-001")
+FLAGS = [Flag(kind, "M-001" if kind is FlagKind.BLOCKED_BY else 3) for kind in FlagKind]
 
 
 def _tokens(text: str) -> set[str]:
@@ -54,12 +53,12 @@ def _catalogue(lang: str) -> set[str]:
     for cols in contract.COLUMNS.values():
         texts += [t for c in cols for t in (c.label(lang), c.help_fr if lang == "fr" else c.help)]
     texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
-    texts += [contract.health_label(h, lang) for h in contract.HEALTH]
-    texts += [contract.metric_status_label(s, lang) for s in contract.METRIC_STATUS]
+    texts += [contract.health_label(h, lang) for h in contract.Health]
+    texts += [contract.metric_status_label(s, lang) for s in contract.MetricHealth]
     for s in contract.SETTINGS:
         texts += [s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))]
     texts += list(i18n.MONTHS_SHORT[lang])
-    texts += [flag_label(f, lang) for f in FLAGS]
+    texts += [f.label(lang) for f in FLAGS]
     texts += _texts(GUIDE[lang])
     return set().union(*map(_tokens, texts))
 
@@ -311,7 +310,7 @@ FRENCH_CASES = [
 def test_reader_says_what_it_found_in_french(tmp_path, row, severity, cell, message):
     from helpers import fill_plan
 
-    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.plans import load_plan
 
     path = fill_plan(tmp_path / "p.xlsx", milestones=[row], team=[{"owner": "Ana"}], lang="fr")
     found = {(i.severity, i.cell): i.message for i in load_plan(path, as_of=AS_DATE).issues}
@@ -321,7 +320,7 @@ def test_reader_says_what_it_found_in_french(tmp_path, row, severity, cell, mess
 def test_reader_ids_and_settings_in_french(tmp_path):
     from helpers import fill_plan
 
-    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.plans import load_plan
 
     path = fill_plan(tmp_path / "p.xlsx", team=[{"owner": "Ana"}, {"owner": "Ana"}], lang="fr",
                      milestones=[_ok("A", id="M-001", depends_on="M-002"),

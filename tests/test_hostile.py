@@ -144,7 +144,6 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = fill_plan(tmp_path / "p.xlsx", milestones=[{"milestone": "A", "owner": "x",
                                                        "due": date(2026, 12, 1)}])
     import milestone_sheets.xlsx.guard as package
-
     from milestone_sheets import load_plan
     from milestone_sheets.errors import PlanError
 

@@ -18,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Flag, FlagKind
 from milestone_sheets.model import HISTORY_KEYS, BaselineEntry, Issue, Metric, Plan
-from milestone_sheets.read.plan import load_plan
+from milestone_sheets.plans import load_workbook_plan
 from milestone_sheets.rules.evaluation import evaluate
 from milestone_sheets.write.refresh.managed import (
     MANAGED_ORDER,
@@ -28,7 +29,6 @@ from milestone_sheets.write.refresh.managed import (
     Context,
     ManagedBook,
     build_managed_book,
-    flag_label,
     history_row,
     merge_history,
     text_bar,
@@ -59,11 +59,11 @@ class Built:
 def build(path: Path, *, titles: dict[str, str] | None = None, date_1904: bool = False,
           change: Any = None, as_of: date = HAND_AS_OF) -> Built:
     """Read the plan at `path` (then let `change` edit it), evaluate it, build the book."""
-    plan = load_plan(path, as_of=as_of)
+    plan, layout = load_workbook_plan(path, as_of=as_of)
     if change is not None:
         change(plan)
     status = evaluate(plan, plan.as_of)
-    return Built(plan, build_managed_book(Context(plan, status), titles or {},
+    return Built(plan, build_managed_book(Context(plan, status, layout), titles or {},
                                           date_1904=date_1904))
 
 
@@ -144,7 +144,7 @@ def test_summary_headline_figures(en):
     bo = column_a.index("Overloaded owners") + 3  # title, header, first owner (1-based)
     assert [c.value for c in en.ws("summary")[bo]][:4] == [
         "Bo", pytest.approx(9 / 8), datetime(2026, 11, 16), 2]
-    health = {r[0]: r[1] for r in en.rows("summary") if r[0] in contract.HEALTH}
+    health = {r[0]: r[1] for r in en.rows("summary") if r[0] in set(contract.Health)}
     assert health["At risk"] == 3 and health["Unscheduled"] == 1
 
 
@@ -545,11 +545,11 @@ def _catalogue(lang: str) -> set[str]:
     texts += [s.label(lang) for s in contract.SHEETS.values()]
     texts += [c.label(lang) for cols in contract.COLUMNS.values() for c in cols]
     texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
-    texts += [contract.health_label(h, lang) for h in contract.HEALTH]
-    texts += [contract.metric_status_label(s, lang) for s in contract.METRIC_STATUS]
+    texts += [contract.health_label(h, lang) for h in contract.Health]
+    texts += [contract.metric_status_label(s, lang) for s in contract.MetricHealth]
     texts += list(i18n.MONTHS_SHORT[lang])
-    texts += [flag_label(f, lang) for f in ("over budget", "behind schedule", "owner overloaded",
-                                            "unknown owner", "no owner", "slipped 3 days")]
+    texts += [Flag(kind, "M-001" if kind is FlagKind.BLOCKED_BY else 3).label(lang)
+              for kind in FlagKind]
     return set().union(*map(_tokens, texts))
 
 
@@ -577,9 +577,13 @@ def test_french_book_has_no_english_word(fr):
 
 
 def test_flags_and_bars():
-    assert flag_label("slipped 10 days", "fr") == "glissement de 10 jours"
-    assert flag_label("blocked by M-007", "fr") == "bloqué par M-007"
-    assert flag_label("over budget", "en") == "over budget"
+    assert Flag(FlagKind.SLIPPED, 10).label("fr") == "glissement de 10 jours"
+    assert str(Flag(FlagKind.SLIPPED, 10)) == Flag(FlagKind.SLIPPED, 10).label("en")
+    assert str(Flag(FlagKind.SLIPPED, 10)) == "slipped 10 days"
+    assert Flag(FlagKind.BLOCKED_BY, "M-007").label("fr") == "bloqué par M-007"
+    over = Flag(FlagKind.OVER_BUDGET)
+    assert over.label("en") == str(over) == "over budget"
+    assert Flag(FlagKind.NO_OWNER).label("fr") == "sans responsable"
     assert text_bar(0.3) == "███░░░░░░░" and text_bar(None) == "" and text_bar(2) == "█" * 10
 
 
@@ -602,12 +606,12 @@ def test_recorded_rows_read_as_xlsxwriter_would_write_them(hand_en, monkeypatch)
                            or c.fill.fgColor.rgb != "00000000"}
                 for ws in wb.worksheets}
 
-    plan = load_plan(hand_en, as_of=HAND_AS_OF)
+    plan, layout = load_workbook_plan(hand_en, as_of=HAND_AS_OF)
     status = evaluate(plan, plan.as_of)
-    book = build_managed_book(Context(plan, status), {})
+    book = build_managed_book(Context(plan, status, layout), {})
     assert sum(len(r.cells) for r in book.rows.values()) > 10  # the recorder was used
     assert any(r.links for r in book.rows.values())
     monkeypatch.setattr(managed_sheets._Recorder, "_put", lambda *args: False)
-    direct = build_managed_book(Context(plan, status), {})
+    direct = build_managed_book(Context(plan, status, layout), {})
     assert not any(r.cells for r in direct.rows.values())
     assert snapshot(book.complete()) == snapshot(direct.complete())

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from milestone_sheets.read.values import (
-    months_touched,
     parse_date,
     parse_ids,
     parse_money,
@@ -225,12 +224,9 @@ def test_percent_metric_scale_is_one_scale(x):
         assert value == x
 
 
-def test_ids_and_months():
+def test_ids():
     assert parse_ids("M-001, M-002; M-003") == ["M-001", "M-002", "M-003"]
     assert parse_ids(None) == []
-    assert months_touched(date(2026, 1, 31), date(2026, 3, 1)) == 3
-    assert months_touched(date(2026, 1, 1), date(2026, 1, 31)) == 1
-    assert months_touched(date(2026, 11, 15), date(2027, 2, 1)) == 4
 
 
 # --------------------------------------------------------------------------- properties

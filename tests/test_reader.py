@@ -1,4 +1,5 @@
-"""The reader: records from filled workbooks, and every issue of section 4 at its cell."""
+"""Loading a plan (read + validate): records from filled workbooks, and every issue of
+contract sections 3 and 4 at its cell; and what the reader alone gives."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 from helpers import fill_plan
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from milestone_sheets import load_plan
 from milestone_sheets.errors import PlanError
+from milestone_sheets.plans import load_workbook_plan
+from milestone_sheets.read.plan import read_plan
 
 TEAM = [{"owner": "Ana", "capacity": 40}, {"owner": "Bo Li", "capacity": 20}]
 AS_OF = date(2026, 11, 23)
@@ -89,6 +90,30 @@ def test_statuses_read(tmp_path, row, status, info):
         assert status in found[("info", "N2")].message
 
 
+def test_the_reader_alone_gives_rows_as_typed_and_reading_issues(tmp_path):
+    """Reading issues only (section 3): IDs, owners, dependencies, dates and "/month" are
+    validation's (rules.validate), which load_plan adds."""
+    rows = [ok("A", owner=" zed ", status="Finished-ish", start=date(2026, 12, 20),
+               budget="1,000/month", depends_on="M-999"),
+            {"milestone": "B", "status": "Done", "pct": 1, "owner": "ana"}]
+    path = fill_plan(tmp_path / "p.xlsx", milestones=rows, team=TEAM)
+    plan, layout = read_plan(path, as_of=AS_OF)
+    assert [(i.severity, i.cell) for i in plan.issues] == [("error", "N2")]  # unknown Status
+    a, b = plan.milestones
+    assert (a.id, a.owner, a.owner_known, a.start, a.depends_on) == (
+        "", "zed", False, date(2026, 12, 20), ["M-999"])
+    assert (a.budget, a.budget_per_month) == (1000, True)
+    assert (b.id, b.owner, b.status) == ("", "ana", "Done")
+    assert layout.sheets["milestones"].cells["owner"] == [" zed ", "ana"]
+    loaded = load_plan(path, as_of=AS_OF)
+    assert [(i.severity, i.cell) for i in loaded.issues] == [
+        ("warning", "G2"), ("error", "I2"), ("info", "J2"), ("error", "N2"), ("error", "Q2"),
+        ("error", "I3"), ("warning", "O3")]
+    a, b = loaded.milestones
+    assert (a.id, a.start, a.budget, a.depends_on) == ("M-001", None, 1000, [])
+    assert (b.id, b.owner, b.owner_known) == ("M-002", "Ana", True)
+
+
 def test_canonical_statuses_need_no_word(tmp_path):
     rows = [ok(str(i), status=s) for i, s in enumerate(
         ["Not started", "in progress", "DONE", "On hold", "Cancelled", "Terminé", "annule"])]
@@ -159,11 +184,13 @@ def test_blank_rows_skipped_and_title_rows_above(tmp_path):
     ws.append([date(2026, 12, 9), "Ana", None, "Ads", "2k"])
     path = tmp_path / "loose.xlsx"
     wb.save(path)
-    plan = load_plan(path, as_of=AS_OF)
+    plan, layout = load_workbook_plan(path, as_of=AS_OF)
     assert [m.name for m in plan.milestones] == ["Launch", "Ads"]
     assert [m.row for m in plan.milestones] == [5, 8]
     assert plan.milestones[1].budget == 2000
-    assert plan.layouts["milestones"].header_row == 4
+    assert layout.sheets["milestones"].header_row == 4
+    assert layout.sheets["milestones"].rows == [5, 8]
+    assert layout.sheets["milestones"].cells["budget"] == [100, "2k"]  # as typed
 
 
 def test_french_twin_reads_the_same(tmp_path):
@@ -220,28 +247,6 @@ def test_a_repeated_value_is_reported_at_every_cell(tmp_path):
     assert [m.pct for m in plan.milestones] == [None, 1.0, None, 1.0]
     assert "TRUE/FALSE" in found[("error", "M2")].message
     assert ("error", "M3") not in found
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 7), max_size=3), min_size=1, max_size=8))
-def test_dependency_cycles_are_the_strongly_connected_groups(deps):
-    """_cycles finds exactly the groups of milestones that reach one another."""
-    from milestone_sheets.model import Milestone
-    from milestone_sheets.read.plan import _cycles
-
-    n = len(deps)
-    edges = [{d for d in ds if d < n and d != i} for i, ds in enumerate(deps)]
-    ms = [Milestone(row=i + 2, id=f"M-{i}", name=f"m{i}",
-                    depends_on=[f"M-{d}" for d in sorted(edges[i])]) for i in range(n)]
-    by_id = {m.id.casefold(): m for m in ms}
-    reach = [set(e) for e in edges]
-    for _ in range(n):  # transitive closure
-        reach = [r.union(*(reach[j] for j in r)) for r in reach]
-    expected = {frozenset(j for j in range(n) if j == i or (j in reach[i] and i in reach[j]))
-                for i in range(n)}
-    expected = {g for g in expected if len(g) > 1}
-    found = {frozenset(m.row - 2 for m in c) for c in _cycles(ms, by_id)}
-    assert found == expected
 
 
 # Metrics columns: A Metric, B Unit, C Direction, D Baseline, E Baseline date, F Target,

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from milestone_sheets import evaluate, load_plan
+from milestone_sheets.contract.vocab import Flag, FlagKind
 from milestone_sheets.model import Metric, Milestone, Plan, Settings, TeamMember
 from milestone_sheets.rules.reviews import parse_review, review_dates
 from milestone_sheets.rules.workload import workdays
@@ -45,12 +46,13 @@ def test_slack_slip_and_flags(status):
         "M-001": None, "M-002": 22, "M-003": None, "M-004": None, "M-005": None,
         "M-006": None, "M-007": -8, "M-008": 43, "M-009": 58, "M-010": 12, "M-011": 7,
         "M-012": 75, "M-013": 32}
-    assert s["M-008"].flags == ["blocked by M-007"]
-    assert s["M-009"].flags == ["over budget"]
-    assert s["M-010"].flags == ["behind schedule"]
-    assert s["M-013"].flags == ["unknown owner"]
+    assert s["M-008"].flags == [Flag(FlagKind.BLOCKED_BY, "M-007")]
+    assert s["M-009"].flags == [Flag(FlagKind.OVER_BUDGET)]
+    assert s["M-010"].flags == [Flag(FlagKind.BEHIND_SCHEDULE)]
+    assert s["M-013"].flags == [Flag(FlagKind.UNKNOWN_OWNER)]
     # Bo: 4 h (unscheduled) + 5 h (overdue) land in the week of the as-of date: 9/8 h
-    assert "owner overloaded" in s["M-007"].flags and "owner overloaded" in s["M-006"].flags
+    overloaded = Flag(FlagKind.OWNER_OVERLOADED)
+    assert overloaded in s["M-007"].flags and overloaded in s["M-006"].flags
     assert all(v.slip == 0 for v in s.values() if v.milestone.due)
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from milestone_sheets.contract.vocab import Health, MetricHealth
+
 # Fill colours of the Health cell (text always says the health too).
 HEALTH_COLOURS = {
-    "Done": "1E7B34", "On track": "C6EFCE", "Done late": "63BE7B", "Due soon": "FFEB84",
-    "At risk": "F4B183", "Overdue": "FF7C80", "On hold": "D9D9D9", "Cancelled": "D9D9D9",
-    "Unscheduled": "D9D9D9",
+    Health.DONE: "1E7B34", Health.ON_TRACK: "C6EFCE", Health.DONE_LATE: "63BE7B",
+    Health.DUE_SOON: "FFEB84", Health.AT_RISK: "F4B183", Health.OVERDUE: "FF7C80",
+    Health.ON_HOLD: "D9D9D9", Health.CANCELLED: "D9D9D9", Health.UNSCHEDULED: "D9D9D9",
 }
-HEALTH_FONT = {"Done": "FFFFFF"}  # white text on dark green
+HEALTH_FONT = {Health.DONE: "FFFFFF"}  # white text on dark green
 METRIC_STATUS_COLOURS = {
-    "Achieved": "1E7B34", "On track": "C6EFCE", "Behind": "FFEB84", "Off track": "FF7C80",
-    "Missed": "FF7C80", "In progress": "DDEBF7", "No data": "D9D9D9",
+    MetricHealth.ACHIEVED: "1E7B34", MetricHealth.ON_TRACK: "C6EFCE",
+    MetricHealth.BEHIND: "FFEB84", MetricHealth.OFF_TRACK: "FF7C80",
+    MetricHealth.MISSED: "FF7C80", MetricHealth.IN_PROGRESS: "DDEBF7",
+    MetricHealth.NO_DATA: "D9D9D9",
 }
+METRIC_STATUS_FONT = {MetricHealth.ACHIEVED: "FFFFFF"}  # white text on dark green
 
 
 # --------------------------------------------------------------------------- formats

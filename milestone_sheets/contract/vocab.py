@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from enum import StrEnum
 
-from milestone_sheets.i18n import Label, normalize
+from milestone_sheets.i18n import Label, normalize, say, text, word
 
 # --------------------------------------------------------------------------- choices
 
@@ -39,26 +40,26 @@ def _choice_index(choices: Choices) -> dict[str, str]:
 CHOICES = {
     "type": Choices(
         (
-            Label("Implementation", "Mise en œuvre", ("Mise en oeuvre",)),
-            Label("Validation", "Validation"),
-            Label("Plan review", "Revue du plan", ("Review",)),
-            Label("Metric target", "Objectif de métrique", ("Metric", "Target")),
+            Label("choices.type.implementation", ("Mise en oeuvre",)),
+            Label("choices.type.validation"),
+            Label("choices.type.plan_review", ("Review",)),
+            Label("choices.type.metric_target", ("Metric", "Target")),
         ),
         default="Implementation",
     ),
     "status": Choices(
         (
-            Label("Not started", "Non commencé"),  # "Not begun" is a synonym (with an info)
-            Label("In progress", "En cours"),
-            Label("Done", "Terminé"),
-            Label("On hold", "En pause"),
-            Label("Cancelled", "Annulé", ("Canceled",)),
+            Label("choices.status.not_started"),  # "Not begun" is a synonym (with an info)
+            Label("choices.status.in_progress"),
+            Label("choices.status.done"),
+            Label("choices.status.on_hold"),
+            Label("choices.status.cancelled", ("Canceled",)),
         ),
         default="Not started",
     ),
     "direction": Choices(
-        (Label("Increase", "Hausse", ("Up", "Higher")), Label("Decrease", "Baisse",
-                                                              ("Down", "Lower"))),
+        (Label("choices.direction.increase", ("Up", "Higher")),
+         Label("choices.direction.decrease", ("Down", "Lower"))),
     ),
 }
 
@@ -89,35 +90,133 @@ def status_synonym(text: str) -> str | None:
     """The status a tracker's word stands for ("Blocked" -> "On hold"), or None."""
     return _status_synonym_index().get(normalize(text))
 
-# --------------------------------------------------------------------------- health
-
-HEALTH = ("Done", "Done late", "On track", "Due soon", "At risk", "Overdue", "On hold",
-          "Cancelled", "Unscheduled")
-HEALTH_FR = {
-    "Done": "Terminé", "Done late": "Terminé en retard", "On track": "En bonne voie",
-    "Due soon": "Échéance proche", "At risk": "À risque", "Overdue": "En retard",
-    "On hold": "En pause", "Cancelled": "Annulé", "Unscheduled": "Non planifié",
-}
-DONE_HEALTH = ("Done", "Done late")
-CLOSED_HEALTH = ("Done", "Done late", "Cancelled", "On hold")
-
-METRIC_STATUS = ("Achieved", "On track", "Behind", "Off track", "Missed", "In progress",
-                 "No data")
-METRIC_STATUS_FR = {
-    "Achieved": "Atteint", "On track": "En bonne voie", "Behind": "En retard",
-    "Off track": "Décroché", "Missed": "Manqué", "In progress": "En cours",
-    "No data": "Pas de données",
-}
+# --------------------------------------------------------------------------- labels
 
 
 def health_label(health: str, lang: str) -> str:
-    return HEALTH_FR.get(health, health) if lang == "fr" else health
+    """A milestone's health in `lang`: "On hold" is "En pause" in French."""
+    return Health(health).label(lang)
 
 
 def metric_status_label(status: str, lang: str) -> str:
-    return METRIC_STATUS_FR.get(status, status) if lang == "fr" else status
+    """A metric's status in `lang`: "Behind" is "En retard" in French."""
+    return MetricHealth(status).label(lang)
 
 
 def choice_label(kind: str, english: str, lang: str) -> str:
     """A dropdown value (its English name) in `lang`: "On hold" is "En pause" in French."""
     return next((v(lang) for v in CHOICES[kind].values if v.en == english), english)
+
+
+# --------------------------------------------------------------------------- closed sets
+# The English names are the values: they are what the JSON report says and what a plan's
+# cells hold in an English workbook; the words shown in French come from the catalogue.
+
+
+class Status(StrEnum):
+    """A milestone's Status (the dropdown of the Status column)."""
+
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    DONE = "Done"
+    ON_HOLD = "On hold"
+    CANCELLED = "Cancelled"
+
+
+class MilestoneType(StrEnum):
+    """A milestone's Type (the dropdown of the Type column)."""
+
+    IMPLEMENTATION = "Implementation"
+    VALIDATION = "Validation"
+    PLAN_REVIEW = "Plan review"
+    METRIC_TARGET = "Metric target"
+
+
+class Direction(StrEnum):
+    """Which way a metric should move."""
+
+    INCREASE = "Increase"
+    DECREASE = "Decrease"
+
+
+class Health(StrEnum):
+    """A milestone's health on the as-of date (contract section 5, first match wins)."""
+
+    DONE = "Done"
+    DONE_LATE = "Done late"
+    ON_TRACK = "On track"
+    DUE_SOON = "Due soon"
+    AT_RISK = "At risk"
+    OVERDUE = "Overdue"
+    ON_HOLD = "On hold"
+    CANCELLED = "Cancelled"
+    UNSCHEDULED = "Unscheduled"
+
+    def label(self, lang: str) -> str:
+        return text(f"health.{self.name.lower()}", lang)
+
+    @property
+    def is_done(self) -> bool:
+        """Done or Done late ("Done" in the contract's totals and budget)."""
+        return self in (Health.DONE, Health.DONE_LATE)
+
+    @property
+    def is_open(self) -> bool:
+        """Any health but Done, Done late, Cancelled and On hold."""
+        return not self.is_done and self not in (Health.CANCELLED, Health.ON_HOLD)
+
+
+class MetricHealth(StrEnum):
+    """A metric's status against its target (contract section 5, Metrics)."""
+
+    ACHIEVED = "Achieved"
+    ON_TRACK = "On track"
+    BEHIND = "Behind"
+    OFF_TRACK = "Off track"
+    MISSED = "Missed"
+    IN_PROGRESS = "In progress"
+    NO_DATA = "No data"
+
+    def label(self, lang: str) -> str:
+        return text(f"metric_status.{self.name.lower()}", lang)
+
+
+
+class Severity(StrEnum):
+    """How bad an issue is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class FlagKind(StrEnum):
+    """A reason behind a milestone's health (contract section 5, Flags)."""
+
+    OVER_BUDGET = "over budget"
+    BLOCKED_BY = "blocked by"
+    BEHIND_SCHEDULE = "behind schedule"
+    OWNER_OVERLOADED = "owner overloaded"
+    UNKNOWN_OWNER = "unknown owner"
+    NO_OWNER = "no owner"
+    SLIPPED = "slipped"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A flag: its kind and, for "blocked by" and "slipped", the milestone ID or the days."""
+
+    kind: FlagKind
+    arg: str | int | None = None
+
+    def __str__(self) -> str:
+        """The English text the JSON report carries: "blocked by M-002", "slipped 5 days"."""
+        if self.kind is FlagKind.SLIPPED:
+            return f"slipped {self.arg} days"
+        return f"{self.kind} {self.arg}" if self.arg is not None else str(self.kind)
+
+    def label(self, lang: str) -> str:
+        """The flag in `lang`, from the catalogue."""
+        if self.kind in (FlagKind.BLOCKED_BY, FlagKind.SLIPPED):
+            return say(f"flag_{self.kind.name.lower()}", lang, rest=self.arg)
+        return word(f"flag_{self.kind.name.lower()}", lang)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Status
 from milestone_sheets.errors import MsheetsError, PlanError, RefusedError
 from milestone_sheets.importer import mapping as mp
 from milestone_sheets.importer.build import Options, build
@@ -378,7 +379,7 @@ def summary_lines(result: ImportResult) -> list[str]:
                    f"{', '.join(plan.user_columns)}")
     if plan.unused_columns:
         out.append(f"Not read: {', '.join(plan.unused_columns)} column(s)")
-    ms = plan.milestones
+    milestones = plan.milestones
     if plan.sections:
         shown = ", ".join(f"{n.message!r} (row {n.row})" for n in plan.sections[:12])
         more = f" and {len(plan.sections) - 12} more" if len(plan.sections) > 12 else ""
@@ -390,10 +391,10 @@ def summary_lines(result: ImportResult) -> list[str]:
     if plan.warnings:
         out.append(f"Warnings ({len(plan.warnings)}):")
         out += _grouped(plan.warnings)
-    dated = sum(1 for m in ms if m.due)
-    done = sum(1 for m in ms if m.status == "Done")
-    owners = len({i18n.normalize(m.owner) for m in ms if m.owner})
-    counts = (f"{len(ms)} milestone(s) ({dated} with a due date, {done} done), "
+    dated = sum(1 for m in milestones if m.due)
+    done = sum(1 for m in milestones if m.status == Status.DONE)
+    owners = len({i18n.normalize(m.owner) for m in milestones if m.owner})
+    counts = (f"{len(milestones)} milestone(s) ({dated} with a due date, {done} done), "
               f"{owners} owner(s) listed in Team, language {plan.lang}")
     if result.written:
         out.append(f"Wrote {result.output}: {counts}.")

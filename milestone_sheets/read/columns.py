@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.model import (
     Issue,
     SheetLayout,
@@ -112,7 +113,7 @@ class SheetReader:
             if at is not None and number in numbers:
                 keep.add(number - numbers.start)
                 self._issues.append((number, self.columns[at], Issue(
-                    "warning", self.title, ref, at, None, self.say("i_no_value"))))
+                    Severity.WARNING, self.title, ref, at, None, self.say("i_no_value"), number)))
         if len(keep) < len(rows):
             kept = sorted(keep)
             cells = {k: [v[i] for i in kept] for k, v in cells.items()}
@@ -154,11 +155,12 @@ class SheetReader:
         values = self.cells.get(key)
         return None if values is None else values[i]
 
-    def issue(self, severity: str, key: str, i: int, message: str, value: Any = None) -> None:
+    def issue(self, severity: Severity, key: str, i: int, message: str,
+              value: Any = None) -> None:
         """Record an issue at column `key` of data row `i` (value: the cell's, by default)."""
         self._issues.append((self.rows[i], self.columns.get(key, 0), Issue(
             severity, self.title, self.ref(key, i), key,
-            self.raw(key, i) if value is None else value, message)))
+            self.raw(key, i) if value is None else value, message, self.rows[i])))
 
     def issues_in_order(self) -> list[Issue]:
         """The issues recorded, row by row and left to right."""
@@ -187,10 +189,10 @@ class SheetReader:
         if noted:
             for i, p in enumerate(out):
                 if p.error:
-                    self.issue("error", key, i, p.error)
+                    self.issue(Severity.ERROR, key, i, p.error)
                 elif p.interpreted:
                     raw = str(self.raw(key, i)).strip()
-                    self.issue("info", key, i, self.say("i_read_as", text=raw,
+                    self.issue(Severity.INFO, key, i, self.say("i_read_as", text=raw,
                                                         value=shown(p.value)))
         return list(map(VALUE_OF, out))
 
@@ -209,7 +211,7 @@ class SheetReader:
         out, noted = self.parsed("money", key)
         for i, p in enumerate(out if noted else ()):
             if p.error:
-                self.issue("error", key, i, p.error)
+                self.issue(Severity.ERROR, key, i, p.error)
                 out[i] = BLANK
         return out
 
@@ -223,9 +225,9 @@ class SheetReader:
         out, noted = self.parsed(kind, key)
         for i, p in enumerate(out if noted else ()):
             if p.error:
-                self.issue("error", key, i, self.say("i_pick_dropdown", error=p.error))
+                self.issue(Severity.ERROR, key, i, self.say("i_pick_dropdown", error=p.error))
             elif p.interpreted:
-                self.issue("info", key, i, self.say(
+                self.issue(Severity.INFO, key, i, self.say(
                     "i_read_as", text=clean_text(self.raw(key, i)),
                     value=contract.choice_label(kind, p.value, self.lang)))
         return list(map(VALUE_OF, out))

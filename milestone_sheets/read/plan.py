@@ -1,20 +1,20 @@
-"""Read a filled workbook into a `Plan`: typed records plus every issue, by cell.
+"""Read a filled workbook into a `Plan` (typed records plus the issues of reading its cells,
+contract section 3) and the `WorkbookLayout` that says where its tables are.
 
-Values come from python-calamine (the computed values of formulas included);
-the package has been checked for safety first (`package.open_package`).
+Checking the plan against the contract (section 4: IDs, dependencies, owners, dates ...)
+is `rules.validate`'s; `plans.load_plan` does both. Values come from python-calamine (the
+computed values of formulas included); the package has been checked for safety first
+(`xlsx.guard.open_package`).
 """
 
 from __future__ import annotations
 
-import gc
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.errors import PlanError
 from milestone_sheets.model import (
     HISTORY_KEYS,
@@ -27,13 +27,13 @@ from milestone_sheets.model import (
     Settings,
     SheetLayout,
     TeamMember,
+    WorkbookLayout,
 )
 from milestone_sheets.read.columns import HEADER_SCAN_ROWS, SheetReader, find_header
 from milestone_sheets.read.grid import Grid, Workbook
 from milestone_sheets.read.values import (
     clean_text,
     is_blank,
-    months_touched,
     parse_date,
     parse_money,
     parse_number,
@@ -43,14 +43,15 @@ from milestone_sheets.xlsx.cells import cell_ref
 from milestone_sheets.xlsx.guard import open_package
 
 SCALE_FACTOR = 50  # a % metric's value this many times off its Target: typed on another scale
-ID_PATTERN = re.compile(r"^M-(\d+)$", re.IGNORECASE)
-
 
 # --------------------------------------------------------------------------- the plan
 
 
-def load_plan(path: str | Path, as_of: date | None = None, today: date | None = None) -> Plan:
-    """Read a plan workbook: records plus issues. Raises PlanError on structural errors.
+def read_plan(path: str | Path, as_of: date | None = None,
+              today: date | None = None) -> tuple[Plan, WorkbookLayout]:
+    """Read a plan workbook: its records with the issues of reading them, and where its
+    tables are. Raises PlanError on structural errors. Not yet checked against the contract
+    (`rules.validate`; `plans.load_plan` reads and checks).
 
     `as_of` (the --as-of option) wins over the Settings sheet's As-of date, which
     wins over `today` (default: the system date, read here and only here).
@@ -59,12 +60,9 @@ def load_plan(path: str | Path, as_of: date | None = None, today: date | None = 
     pkg = open_package(path)
     book = Workbook(path, pkg)
     try:
-        with without_gc_pauses():
-            plan = _read(path, book, as_of, today or date.today())
+        return _read(path, book, as_of, today or date.today())
     finally:
         book.close()
-    plan.package = pkg
-    return plan
 
 
 def plan_language(path: str | Path) -> str | None:
@@ -101,20 +99,8 @@ def plan_language(path: str | Path) -> str | None:
         book.close()
 
 
-@contextmanager
-def without_gc_pauses() -> Iterator[None]:
-    """Hold the cyclic garbage collector while many small acyclic records are built: its
-    repeated passes over them cost a third of reading a large plan. Restored after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
+def _read(path: Path, book: Workbook, as_of: date | None,
+          today: date) -> tuple[Plan, WorkbookLayout]:
     titles: dict[str, str] = {}
     for title in book.titles:
         key = contract.find_sheet_key(title)
@@ -155,8 +141,8 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
                                         issues, today)
     if as_of is None:
         as_of = settings.as_of or today
-    plan = Plan(path=path, language=language, settings=settings, as_of=as_of, issues=issues,
-                layouts=layouts, sheet_titles=titles)
+    plan = Plan(path=path, language=language, settings=settings, as_of=as_of, issues=issues)
+    layout = WorkbookLayout(layouts, titles)
     if not settings.plan_name:
         settings.plan_name = path.stem
     year = as_of.year
@@ -165,15 +151,15 @@ def _read(path: Path, book: Workbook, as_of: date | None, today: date) -> Plan:
     if "metrics" in grids:
         plan.metrics = _read_metrics(grids["metrics"], layouts["metrics"], issues, settings, year)
     if "metric_log" in grids:
-        plan.readings = _read_log(grids["metric_log"], layouts["metric_log"], plan, year)
-    plan.milestones = _read_milestones(grids["milestones"], layouts["milestones"], plan, year)
+        plan.readings = _read_log(grids["metric_log"], layout, plan, year)
+    plan.milestones = _read_milestones(grids["milestones"], layout, plan, year)
     if "baseline" in grids:
         plan.baseline = _read_baseline(grids["baseline"])
     if "history" in grids:
         plan.history = _read_history(grids["history"])
     if "summary" in grids:
         plan.refreshed_as_of = _read_refreshed_as_of(grids["summary"])
-    return plan
+    return plan, layout
 
 
 def _detect_language(titles: dict[str, str]) -> str:
@@ -191,7 +177,7 @@ def _language_value(raw: Any) -> str | None:
 
 def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[str, str],
                    issues: list[Issue], today: date) -> tuple[Settings, str]:
-    raw: dict[str, tuple[Any, str]] = {}
+    raw: dict[str, tuple[Any, int, int]] = {}  # setting -> (value, row, column)
     if grid is not None and layout is not None:
         name_col, value_col = layout.columns["setting"], layout.columns["value"]
         for row in range(layout.header_row + 1, grid.last_row + 1):
@@ -200,16 +186,16 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
                 continue
             setting = contract.find_setting(str(name))
             if setting is not None:
-                raw[setting.key] = (grid.value(row, value_col), cell_ref(row, value_col))
-    lang = _language_value(raw.get("language", (None, ""))[0]) or _detect_language(titles)
+                raw[setting.key] = (grid.value(row, value_col), row, value_col)
+    lang = _language_value(raw.get("language", (None, 0, 0))[0]) or _detect_language(titles)
     s = Settings(language=lang, currency=str(contract.SETTINGS_BY_KEY["currency"].default(lang)),
                  date_order=str(contract.SETTINGS_BY_KEY["date_order"].default(lang)),
                  plan_review=str(contract.SETTINGS_BY_KEY["plan_review"].default(lang)))
     sheet = titles.get("settings", "Settings")
 
-    def bad(key: str, value: Any, ref: str, message: str) -> None:
-        issues.append(Issue("error", sheet, ref, key, value,
-                            i18n.say("i_default_used", lang, message=message)))
+    def bad(key: str, value: Any, row: int, col: int, message: str) -> None:
+        issues.append(Issue(Severity.ERROR, sheet, cell_ref(row, col), key, value,
+                            i18n.say("i_default_used", lang, message=message), row))
 
     order = raw.get("date_order")
     if order and not is_blank(order[0]):
@@ -217,8 +203,8 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         if o in ("MDY", "DMY", "YMD"):
             s.date_order = o
         else:
-            bad("date_order", order[0], order[1], i18n.word("i_date_order", lang))
-    for key, (value, ref) in raw.items():
+            bad("date_order", order[0], order[1], order[2], i18n.word("i_date_order", lang))
+    for key, (value, row, col) in raw.items():
         if is_blank(value) or key in ("language", "date_order"):
             continue
         setting = contract.SETTINGS_BY_KEY[key]
@@ -227,13 +213,13 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         elif setting.kind == "date":
             p = parse_date(value, s.date_order, today.year, lang=lang)
             if p.error:
-                bad(key, value, ref, p.error)
+                bad(key, value, row, col, p.error)
             else:
                 setattr(s, key, p.value)
         else:
             p = parse_number(value, lang)
             if p.error or p.value is None or p.value < 0:
-                bad(key, value, ref, p.error or i18n.word("i_not_negative", lang))
+                bad(key, value, row, col, p.error or i18n.word("i_not_negative", lang))
             else:
                 setattr(s, key, round(p.value) if setting.kind == "int" else p.value)
     s.currency = s.currency.upper()
@@ -245,10 +231,11 @@ def _sheet(grid: Grid, layout: SheetLayout, sheet_key: str, settings: Settings,
     return SheetReader(grid, layout, sheet_key, settings.date_order, year, settings.language)
 
 
-def _title(plan: Plan, key: str) -> str:
-    """The tab title of a sheet of the plan (the default title in its language if absent),
-    for the messages that name it."""
-    return plan.sheet_titles.get(key) or contract.sheet_title(key, plan.language)
+def _done(s: SheetReader, layout: SheetLayout) -> list[Issue]:
+    """A sheet read: its data rows and cells as typed kept in its layout (validation quotes
+    them), its issues in the order of the sheet."""
+    layout.rows, layout.cells = s.rows, s.cells
+    return s.issues_in_order()
 
 
 def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: Settings,
@@ -260,18 +247,19 @@ def _read_team(grid: Grid, layout: SheetLayout, issues: list[Issue], settings: S
     for i, (name, role, email) in enumerate(zip(s.texts("owner"), s.texts("role"),
                                                 s.texts("email"), strict=True)):
         if not name:
-            s.issue("warning", "owner", i, s.say("i_team_no_name"))
+            s.issue(Severity.WARNING, "owner", i, s.say("i_team_no_name"))
             continue
         if i18n.normalize(name) in seen:
-            s.issue("warning", "owner", i, s.say("i_team_twice", name=name, sheet=grid.title))
+            s.issue(Severity.WARNING, "owner", i,
+                    s.say("i_team_twice", name=name, sheet=grid.title))
             continue
         seen.add(i18n.normalize(name))
         capacity = capacities[i]
         if capacity is not None and capacity < 0:
-            s.issue("error", "capacity", i, s.say("i_capacity_negative"))
+            s.issue(Severity.ERROR, "capacity", i, s.say("i_capacity_negative"))
             capacity = None
         team.append(TeamMember(s.rows[i], name, role, email, capacity))
-    issues += s.issues_in_order()
+    issues += _done(s, layout)
     return team
 
 
@@ -285,7 +273,7 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
                   s.texts("notes"), strict=True)
     for i, (name, *fields) in enumerate(columns):
         if not name:
-            s.issue("error", "metric", i, s.say("i_no_metric_name"))
+            s.issue(Severity.ERROR, "metric", i, s.say("i_no_metric_name"))
             continue
         m = Metric(s.rows[i], name, *fields)
         if m.is_percent:
@@ -293,51 +281,49 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
             target_ref = s.ref("target", i)
             m.baseline = _percent_value(s, "baseline", i, m.baseline, m, target_ref)
             m.current = _percent_value(s, "current", i, m.current, m, target_ref)
-        if m.baseline is not None and m.target is not None and (
-            (m.direction == "Increase" and m.target < m.baseline)
-            or (m.direction == "Decrease" and m.target > m.baseline)
-        ):
-            s.issue("warning", "target", i, s.say(
-                "i_contradicts", target=s.number(m.target), baseline=s.number(m.baseline),
-                direction=contract.choice_label("direction", m.direction, s.lang)))
         metrics.append(m)
-    issues += s.issues_in_order()
+    issues += _done(s, layout)
     return metrics
 
 
-def _read_log(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Reading]:
+def _read_log(grid: Grid, book: WorkbookLayout, plan: Plan, year: int) -> list[Reading]:
+    layout = book.sheets["metric_log"]
     s = _sheet(grid, layout, "metric_log", plan.settings, year)
+    metrics_title = book.titles.get("metrics") or contract.sheet_title("metrics", plan.language)
     known = {i18n.normalize(m.name): m for m in plan.metrics}
     readings: list[Reading] = []
     for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
                                                 s.numbers("value"), strict=True)):
         if when is None and s.raw("date", i) is None:
-            s.issue("error", "date", i, s.say("i_reading_no_date"))
+            s.issue(Severity.ERROR, "date", i, s.say("i_reading_no_date"))
         metric = known.get(i18n.normalize(name)) if name else None
         if not name:
-            s.issue("error", "metric", i, s.say("i_reading_no_metric"))
+            s.issue(Severity.ERROR, "metric", i, s.say("i_reading_no_metric"))
         elif metric is None:
-            s.issue("warning", "metric", i, s.say("i_not_in_metrics", name=name,
-                                                  sheet=_title(plan, "metrics")))
+            # the metric is looked up to read the value on its scale: an unknown name is
+            # found while reading the row (it is kept as typed)
+            s.issue(Severity.WARNING, "metric", i, s.say("i_not_in_metrics", name=name,
+                                                  sheet=metrics_title))
         elif metric.is_percent:
-            value = _percent_value(s, "value", i, value, metric, _target_ref(plan, metric))
+            value = _percent_value(s, "value", i, value, metric, _target_ref(book, metric))
         if when is not None and name and value is not None:
             readings.append(Reading(s.rows[i], when, metric.name if metric else name, value))
-    plan.issues += s.issues_in_order()
+    plan.issues += _done(s, layout)
     return readings
 
 
 def _percent_value(s: SheetReader, key: str, i: int, value: float | None, metric: Metric,
                    target_ref: str) -> float | None:
-    """A value of a % metric as a fraction (parsing.percent_metric_value), with a warning
+    """A value of a % metric as a fraction (values.percent_metric_value), with a warning
     when it is more than SCALE_FACTOR times off the metric's Target: one of them was typed
-    on the other scale (0.5 for 0.5%, say)."""
+    on the other scale (0.5 for 0.5%, say). Contract section 3: how a value was typed, so
+    every typed value is checked, a Metric log row without a date (no reading) included."""
     value = percent_metric_value(s.raw(key, i), value)
     target = metric.target
     if value and target and max(abs(value / target), abs(target / value)) > SCALE_FACTOR:
         side = s.say("i_scale_more" if abs(value) > abs(target) else "i_scale_less",
                      n=SCALE_FACTOR)
-        s.issue("warning", key, i, s.say(
+        s.issue(Severity.WARNING, key, i, s.say(
             "i_scale", value=_as_percent(value, s.lang), side=side, metric=metric.name,
             target=_as_percent(target, s.lang), ref=target_ref))
     return value
@@ -347,17 +333,20 @@ def _as_percent(fraction: float, lang: str) -> str:
     return i18n.format_number(fraction * 100, ".4g", lang) + ("%" if lang != "fr" else " %")
 
 
-def _target_ref(plan: Plan, metric: Metric) -> str:
+def _target_ref(book: WorkbookLayout, metric: Metric) -> str:
     """Where a metric's Target is, as Sheet!A1."""
-    layout = plan.layouts["metrics"]
+    layout = book.sheets["metrics"]
     col = layout.columns.get("target")
     return f"{layout.title}!{cell_ref(metric.row, col)}" if col else layout.title
 
 
-def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> list[Milestone]:
+def _read_milestones(grid: Grid, book: WorkbookLayout, plan: Plan,
+                     year: int) -> list[Milestone]:
+    """The Milestones rows as typed: owners, IDs and dependencies are matched, and "/month"
+    budgets expanded, by validation (rules.validate)."""
+    layout = book.sheets["milestones"]
     settings = plan.settings
     s = _sheet(grid, layout, "milestones", settings, year)
-    team = {i18n.normalize(t.name): t.name for t in plan.team}
     metrics = {i18n.normalize(m.name): m for m in plan.metrics}
     ids, names = s.texts("id"), s.texts("milestone")
     phases, strategies, tactics = s.texts("phase"), s.texts("strategy"), s.texts("tactic")
@@ -369,51 +358,34 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
     deliverables, notes = s.texts("deliverable"), s.texts("notes")
     depends_on = s.ids("depends_on")
     metric_names, target_values = s.texts("metric"), s.numbers("target_value")
-    owner_keys = {o: i18n.normalize(o) for o in set(owners) if o is not None}
-    team_title, metrics_title = _title(plan, "team"), _title(plan, "metrics")
     out: list[Milestone] = []
     for i in range(len(s)):
         name = names[i]
         if not name:
-            s.issue("error", "milestone", i, s.say("i_no_milestone_text"), value="")
+            s.issue(Severity.ERROR, "milestone", i, s.say("i_no_milestone_text"), value="")
             name = ""
         m = Milestone(s.rows[i], ids[i] or "", name, phases[i], strategies[i], tactics[i],
-                      types[i] or "Implementation", None, False, starts[i], dues[i],
+                      types[i] or "Implementation", owners[i], False, starts[i], dues[i],
                       status=statuses[i] or _blank_status(s, i, pcts[i], completed[i]),
                       completed=completed[i], deliverable=deliverables[i], notes=notes[i],
                       depends_on=depends_on[i])
-        owner = owners[i]
-        if owner is None:
-            s.issue("warning", "owner", i, s.say("i_no_owner", sheet=team_title), value="")
-        elif owner_keys[owner] in team:
-            m.owner, m.owner_known = team[owner_keys[owner]], True
-        else:
-            m.owner = owner
-            s.issue("warning", "owner", i, s.say("i_owner_unknown", owner=owner,
-                                                 sheet=team_title))
-        if m.due is None and s.raw("due", i) is None:
-            s.issue("error", "due", i, s.say("i_missing_due"), value="")
-        if m.start and m.due and m.due < m.start:
-            s.issue("error", "due", i, s.say("i_due_before_start", due=m.due.isoformat(),
-                                             start=m.start.isoformat()))
-            m.start = None
         money = budgets[i]
-        m.budget = money.value
+        m.budget, m.budget_per_month = money.value, money.per_month and money.value is not None
         if money.interpreted and not money.per_month and money.value is not None:
-            s.issue("info", "budget", i, s.say(
+            s.issue(Severity.INFO, "budget", i, s.say(
                 "i_read_as", text=str(s.raw("budget", i)).strip(),
                 value=s.number(money.value, ",.2f")))
         actual = actuals[i]
         m.actual = actual.value
         if actual.per_month:
-            s.issue("warning", "actual", i, s.say("i_actual_per_month"))
+            s.issue(Severity.WARNING, "actual", i, s.say("i_actual_per_month"))
         elif actual.interpreted and actual.value is not None:
-            s.issue("info", "actual", i, s.say(
+            s.issue(Severity.INFO, "actual", i, s.say(
                 "i_read_as", text=str(s.raw("actual", i)).strip(),
                 value=s.number(actual.value, ",.2f")))
         m.effort = efforts[i]
         if m.effort is not None and m.effort < 0:
-            s.issue("error", "effort", i, s.say("i_effort_negative"))
+            s.issue(Severity.ERROR, "effort", i, s.say("i_effort_negative"))
             m.effort = None
         m.pct = pcts[i]
         metric = metric_names[i]
@@ -423,29 +395,16 @@ def _read_milestones(grid: Grid, layout: SheetLayout, plan: Plan, year: int) -> 
         m.target_value = target_values[i]
         if known_metric is not None and known_metric.is_percent:
             m.target_value = _percent_value(s, "target_value", i, m.target_value, known_metric,
-                                            _target_ref(plan, known_metric))
-        if m.type == "Metric target":
-            if not metric:
-                s.issue("warning", "metric", i, s.say("i_target_no_metric"), value="")
-            elif i18n.normalize(metric) not in metrics:
-                s.issue("warning", "metric", i, s.say("i_metric_unknown", metric=metric,
-                                                      sheet=metrics_title))
-            if m.target_value is None and s.raw("target_value", i) is None:
-                s.issue("warning", "target_value", i, s.say("i_target_no_value"), value="")
-        if m.status == "Done" and m.completed is None:
-            s.issue("warning", "completed", i, s.say("i_done_no_date"), value="")
-        if money.per_month and m.budget is not None:
-            _per_month_budget(s, i, m, settings.default_duration)
+                                            _target_ref(book, known_metric))
         out.append(m)
-    _check_ids(out, s)
-    plan.issues += s.issues_in_order()
+    plan.issues += _done(s, layout)
     return out
 
 
 def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | None) -> str:
     """The status of a row whose Status is blank (or unreadable, hence treated as blank):
     Done when % Complete is 100% or Completed holds a date (an info says so), else Not
-    started."""
+    started. (Contract section 3: how a blank Status cell reads, from its own row.)"""
     if pct is not None and pct >= 1:
         reason = s.say("i_done_by_pct")
     elif completed is not None:
@@ -453,120 +412,9 @@ def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | N
     else:
         return "Not started"
     blank = s.raw("status", i) is None
-    s.issue("info", "status", i, s.say("i_blank_status_done" if blank else "i_status_done",
+    s.issue(Severity.INFO, "status", i, s.say("i_blank_status_done" if blank else "i_status_done",
                                        reason=reason), value="" if blank else None)
     return "Done"
-
-
-def _per_month_budget(s: SheetReader, i: int, m: Milestone, default_duration: int) -> None:
-    """'1,000/month' times the calendar months the milestone touches."""
-    assert m.budget is not None
-    if m.due is None:
-        s.issue("warning", "budget", i, s.say("i_month_needs_due"))
-        return
-    start = m.start or (m.due - timedelta(days=default_duration))
-    months = months_touched(start, m.due)
-    total = m.budget * months
-    s.issue("info", "budget", i, s.say(
-        "i_per_month", text=str(s.raw("budget", i)).strip(), amount=s.number(m.budget, ",.2f"),
-        months=months, total=s.number(total, ",.2f")))
-    m.budget = total
-
-
-def _check_ids(milestones: list[Milestone], sheet: SheetReader) -> None:
-    """Fill blank IDs, report duplicates, unknown dependencies and cycles (milestones[i]
-    is the sheet's data row i)."""
-    index = {m.row: i for i, m in enumerate(milestones)}
-
-    def issue(m: Milestone, key: str, message: str, **values: object) -> None:
-        """An error at column `key` of m's row: the catalogue's `message`, filled."""
-        sheet.issue("error", key, index[m.row], sheet.say(message, **values))
-
-    next_number = 1
-    if any(not m.id for m in milestones):  # blank IDs are filled after the highest M-number
-        numbers = [int(mm[1]) for m in milestones if (mm := ID_PATTERN.match(m.id))]
-        next_number = max(numbers, default=0) + 1
-    by_id: dict[str, Milestone] = {}
-    for m in milestones:
-        if not m.id:
-            m.id, m.id_filled = f"M-{next_number:03d}", True
-            next_number += 1
-            continue
-        key = m.id.casefold()
-        if key in by_id:
-            issue(m, "id", "i_duplicate_id", id=m.id, row=by_id[key].row)
-        else:
-            by_id[key] = m
-    for m in milestones:
-        if m.id_filled:
-            by_id.setdefault(m.id.casefold(), m)
-    for m in milestones:
-        if not m.depends_on:
-            continue
-        kept = []
-        for dep in m.depends_on:
-            target = by_id.get(dep.casefold())
-            if target is None:
-                issue(m, "depends_on", "i_unknown_dependency", id=dep)
-            elif target is m:
-                issue(m, "depends_on", "i_self_dependency")
-            else:
-                kept.append(target.id)
-        m.depends_on = kept
-    for cycle in _cycles(milestones, by_id):
-        path = " -> ".join([c.id for c in cycle] + [cycle[0].id])
-        for c in cycle:
-            issue(c, "depends_on", "i_cycle", path=path)
-        members = {c.id for c in cycle}
-        for c in cycle:
-            c.depends_on = [d for d in c.depends_on if d not in members]
-
-
-def _cycles(milestones: list[Milestone], by_id: dict[str, Milestone]) -> list[list[Milestone]]:
-    """Strongly connected components with more than one milestone (Tarjan, iterative)."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[Milestone] = []
-    out: list[list[Milestone]] = []
-    counter = 0
-    # Milestones that depend on nothing cannot be on a cycle: they are left out of the walk.
-    deps_of = {id(m): [dep for d in m.depends_on if (dep := by_id[d.casefold()]).depends_on]
-               for m in milestones if m.depends_on}
-    for root in milestones:
-        if id(root) in index or not deps_of.get(id(root)):
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[id(node)] = low[id(node)] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(id(node))
-            deps = deps_of[id(node)]
-            if i < len(deps):
-                work.append((node, i + 1))
-                child = deps[i]
-                if id(child) not in index:
-                    work.append((child, 0))
-                elif id(child) in on_stack:
-                    low[id(node)] = min(low[id(node)], index[id(child)])
-                continue
-            if low[id(node)] == index[id(node)]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(id(w))
-                    comp.append(w)
-                    if w is node:
-                        break
-                if len(comp) > 1:
-                    out.append(sorted(comp, key=lambda m: m.row))
-            if work:
-                parent = work[-1][0]
-                low[id(parent)] = min(low[id(parent)], low[id(node)])
-    return out
 
 
 def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:

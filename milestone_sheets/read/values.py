@@ -465,13 +465,6 @@ def parse_ids(raw: object) -> list[str]:
     return [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
 
 
-def months_touched(start: date, due: date) -> int:
-    """Calendar months touched by [start, due] (at least 1)."""
-    if due < start:
-        start, due = due, start
-    return (due.year - start.year) * 12 + due.month - start.month + 1
-
-
 def format_money(value: float, currency: str) -> str:
     symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
     sym = symbols.get(currency.upper())

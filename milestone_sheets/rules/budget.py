@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from milestone_sheets import i18n
+from milestone_sheets.contract.vocab import Health
 from milestone_sheets.model import Plan
 from milestone_sheets.rules.health import MilestoneStatus
 
@@ -39,7 +40,7 @@ def _amounts(st: MilestoneStatus) -> tuple[float, float, float, float]:
     """What a milestone adds to its groups: planned, actual, earned and planned value
     (a cancelled milestone's budget counts nowhere; what it spent still does)."""
     m = st.milestone
-    if st.health == "Cancelled":
+    if st.health == Health.CANCELLED:
         return 0.0, m.actual or 0.0, 0.0, 0.0
     budget = m.budget or 0.0
     return budget, m.actual or 0.0, budget * st.pct, budget * st.planned_share
@@ -78,21 +79,21 @@ class BudgetStatus:
 
 def budget_status(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     none = i18n.word("none", "en")
-    ms = [st.milestone for st in statuses]
+    milestones = [st.milestone for st in statuses]
     # columns of planned, actual, earned and planned value, one entry per milestone
     amounts = [list(c) for c in zip(*map(_amounts, statuses), strict=True)] or [[], [], [], []]
-    totals = _group_sums("total", range(len(ms)), amounts)
+    totals = _group_sums("total", range(len(milestones)), amounts)
     months: dict[date, str] = {}
-    for m in ms:
+    for m in milestones:
         if m.due is not None and m.due not in months:
             months[m.due] = m.due.strftime("%Y-%m")
     names = {
-        "by_phase": [m.phase or none for m in ms],
-        "by_owner": [m.owner or none for m in ms],
-        "by_strategy": [m.strategy or none for m in ms],
-        "by_tactic": [m.tactic or none for m in ms],
-        "by_type": [m.type or none for m in ms],
-        "by_month": [months[m.due] if m.due is not None else none for m in ms],
+        "by_phase": [m.phase or none for m in milestones],
+        "by_owner": [m.owner or none for m in milestones],
+        "by_strategy": [m.strategy or none for m in milestones],
+        "by_tactic": [m.tactic or none for m in milestones],
+        "by_type": [m.type or none for m in milestones],
+        "by_month": [months[m.due] if m.due is not None else none for m in milestones],
     }
     # owners group case-insensitively, under the first spelling
     keys = {**names, "by_owner": [o.casefold() for o in names["by_owner"]]}
@@ -100,7 +101,7 @@ def budget_status(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
     if totals.planned:
         pc = totals.earned_value / totals.planned
     else:
-        live = [st.pct for st in statuses if st.health != "Cancelled"]
+        live = [st.pct for st in statuses if st.health != Health.CANCELLED]
         pc = sum(live) / len(live) if live else 0.0
     rollups = {r: sorted(_rollup(names[r], keys[r], amounts),
                          key=lambda x: (x.key == none, x.key)) for r in ROLLUPS}

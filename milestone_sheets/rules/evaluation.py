@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from milestone_sheets import contract, i18n
+from milestone_sheets import i18n
+from milestone_sheets.contract.vocab import Flag, FlagKind, Health
 from milestone_sheets.model import Plan, Reading
 from milestone_sheets.rules.budget import BudgetStatus, budget_status
 from milestone_sheets.rules.health import MilestoneStatus, milestone_health, risk_flags
@@ -31,7 +32,7 @@ class PlanStatus:
     metrics: list[MetricStatus]
     review: ReviewStatus
 
-    def count(self, *health: str) -> int:
+    def count(self, *health: Health) -> int:
         return sum(1 for s in self.milestones if s.health in health)
 
     @property
@@ -39,18 +40,18 @@ class PlanStatus:
         t = self.budget.totals
         return {
             "milestones": len(self.milestones),
-            "done": self.count(*contract.DONE_HEALTH),
-            "overdue": self.count("Overdue"),
-            "at_risk": self.count("At risk"),
-            "due_soon": self.count("Due soon"),
+            "done": self.count(Health.DONE, Health.DONE_LATE),
+            "overdue": self.count(Health.OVERDUE),
+            "at_risk": self.count(Health.AT_RISK),
+            "due_soon": self.count(Health.DUE_SOON),
             "planned": t.planned, "actual": t.actual, "variance": t.variance,
             "earned_value": t.earned_value, "planned_value": t.planned_value,
             "cpi": self.budget.cpi, "spi": self.budget.spi,
             "percent_complete": self.budget.percent_complete,
         }
 
-    def health_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(contract.HEALTH, 0)
+    def health_counts(self) -> dict[Health, int]:
+        counts = dict.fromkeys(Health, 0)
         for s in self.milestones:
             counts[s.health] += 1
         return counts
@@ -66,7 +67,7 @@ def evaluate(plan: Plan, as_of: date) -> PlanStatus:
     for r in plan.readings:
         readings[i18n.normalize(r.metric)].append(r)
     metrics = [metric_progress(m, readings, as_of) for m in plan.metrics]
-    metric_by_name = {i18n.normalize(ms.metric.name): ms for ms in metrics}
+    metric_by_name = {i18n.normalize(m.metric.name): m for m in metrics}
 
     statuses = [milestone_health(m, plan, as_of, metric_by_name) for m in plan.milestones]
     by_id = {st.milestone.id.casefold(): st for st in statuses}
@@ -77,13 +78,13 @@ def evaluate(plan: Plan, as_of: date) -> PlanStatus:
     for st in statuses:
         m = st.milestone
         if st.is_open and m.owner and owner_key(m) in overloaded:
-            st.flags.append("owner overloaded")
+            st.flags.append(Flag(FlagKind.OWNER_OVERLOADED))
         if m.owner is None:
-            st.flags.append("no owner")
+            st.flags.append(Flag(FlagKind.NO_OWNER))
         elif not m.owner_known:
-            st.flags.append("unknown owner")
+            st.flags.append(Flag(FlagKind.UNKNOWN_OWNER))
         if st.slip and st.slip > 0:
-            st.flags.append(f"slipped {st.slip} days")
+            st.flags.append(Flag(FlagKind.SLIPPED, st.slip))
     budget = budget_status(statuses, plan)
     review = review_status(plan, statuses, metrics, as_of)
     return PlanStatus(plan, as_of, statuses, budget, workload, metrics, review)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from milestone_sheets import contract, i18n
+from milestone_sheets import i18n
+from milestone_sheets.contract.vocab import Flag, FlagKind, Health, MilestoneType, Status
 from milestone_sheets.model import Milestone, Plan
 from milestone_sheets.rules.metrics import MetricStatus, target_met
 
@@ -17,17 +18,17 @@ class MilestoneStatus:
     """A milestone's health, slack, slip and flags as of a date."""
 
     milestone: Milestone
-    health: str
+    health: Health
     start: date | None  # effective start: Start, or Due - default duration
     pct: float  # 1 for Done, else % Complete (blank = 0)
     slack: int | None
     slip: int | None
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     planned_share: float = 0.0
 
     @property
     def is_open(self) -> bool:
-        return self.health not in contract.CLOSED_HEALTH
+        return self.health.is_open
 
 
 # --------------------------------------------------------------------------- helpers
@@ -55,31 +56,33 @@ def milestone_health(m: Milestone, plan: Plan, as_of: date,
     base = plan.baseline.get(m.id.casefold())
     slip = (m.due - base.due).days if (m.due and base and base.due) else (0 if m.due else None)
     metric = metrics.get(i18n.normalize(m.metric)) if m.metric else None
-    if m.status == "Cancelled":
-        health = "Cancelled"
-    elif m.status == "On hold":
-        health = "On hold"
-    elif m.type == "Metric target" and metric is not None and target_met(
+    health: Health
+    if m.status == Status.CANCELLED:
+        health = Health.CANCELLED
+    elif m.status == Status.ON_HOLD:
+        health = Health.ON_HOLD
+    elif m.type == MilestoneType.METRIC_TARGET and metric is not None and target_met(
         metric.current, m.target_value, metric.direction
     ):
-        health = "Done"
-    elif m.status == "Done":
-        health = "Done late" if (m.completed and m.due and m.completed > m.due) else "Done"
+        health = Health.DONE
+    elif m.status == Status.DONE:
+        late = bool(m.completed and m.due and m.completed > m.due)
+        health = Health.DONE_LATE if late else Health.DONE
     elif m.due is None:
-        health = "Unscheduled"
+        health = Health.UNSCHEDULED
     elif m.due < as_of:
-        health = "Overdue"
+        health = Health.OVERDUE
     else:
-        health = "On track"  # refined by risk_flags
-    done = health in contract.DONE_HEALTH
+        health = Health.ON_TRACK  # refined by risk_flags
+    done = health.is_done
     pct = 1.0 if done else (m.pct or 0.0)
     slack = None
-    if m.due is not None and health not in ("Done", "Done late", "Cancelled"):
+    if m.due is not None and not done and health != Health.CANCELLED:
         slack = (m.due - as_of).days
     st = MilestoneStatus(m, health, start, pct, slack, slip)
     st.planned_share = elapsed_share(start, m.due, as_of)
     if m.budget and m.budget > 0 and (m.actual or 0) > m.budget:
-        st.flags.append("over budget")
+        st.flags.append(Flag(FlagKind.OVER_BUDGET))
     return st
 
 
@@ -87,24 +90,25 @@ def risk_flags(st: MilestoneStatus, by_id: dict[str, MilestoneStatus], as_of: da
           due_soon: int) -> None:
     """Rules 6-7 for open scheduled milestones, and the flags that explain them."""
     m = st.milestone
-    if st.health != "On track" and st.health != "Overdue":
+    if st.health not in (Health.ON_TRACK, Health.OVERDUE):
         return
     blockers = []
     for dep_id in m.depends_on:
         dep = by_id.get(dep_id.casefold())
-        if dep is None or dep.health in contract.DONE_HEALTH or dep.health == "Cancelled":
+        if dep is None or dep.health.is_done or dep.health == Health.CANCELLED:
             continue
-        if dep.health == "Overdue" or (dep.milestone.due and m.due and dep.milestone.due > m.due):
+        later = bool(dep.milestone.due and m.due and dep.milestone.due > m.due)
+        if dep.health == Health.OVERDUE or later:
             blockers.append(dep.milestone.id)
-    st.flags.extend(f"blocked by {b}" for b in blockers)
+    st.flags.extend(Flag(FlagKind.BLOCKED_BY, b) for b in blockers)
     behind = bool(st.start and m.due and st.start <= as_of
                   and st.pct < elapsed_share(st.start, m.due, as_of) - BEHIND_POINTS - 1e-9)
     if behind:
-        st.flags.append("behind schedule")
-    if st.health == "Overdue":
+        st.flags.append(Flag(FlagKind.BEHIND_SCHEDULE))
+    if st.health == Health.OVERDUE:
         return
     assert m.due is not None
-    if "over budget" in st.flags or blockers or behind:
-        st.health = "At risk"
+    if Flag(FlagKind.OVER_BUDGET) in st.flags or blockers or behind:
+        st.health = Health.AT_RISK
     elif (m.due - as_of).days <= due_soon:
-        st.health = "Due soon"
+        st.health = Health.DUE_SOON

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from milestone_sheets import i18n
+from milestone_sheets.contract.vocab import Direction, MetricHealth
 from milestone_sheets.model import Metric, Reading
 
 
@@ -14,25 +15,25 @@ class MetricStatus:
     """A metric's current value and progress against its target."""
 
     metric: Metric
-    direction: str
+    direction: Direction
     current: float | None
     progress: float | None
     expected: float | None
-    status: str
+    status: MetricHealth
 
 
-def infer_direction(m: Metric) -> str:
+def infer_direction(m: Metric) -> Direction:
     if m.direction:
-        return m.direction
+        return Direction(m.direction)
     if m.baseline is not None and m.target is not None and m.target < m.baseline:
-        return "Decrease"
-    return "Increase"
+        return Direction.DECREASE
+    return Direction.INCREASE
 
 
-def target_met(value: float | None, target: float | None, direction: str) -> bool:
+def target_met(value: float | None, target: float | None, direction: Direction) -> bool:
     if value is None or target is None:
         return False
-    return value <= target if direction == "Decrease" else value >= target
+    return value <= target if direction == Direction.DECREASE else value >= target
 
 
 def metric_current(m: Metric, readings_by_metric: dict[str, list[Reading]],
@@ -61,17 +62,17 @@ def metric_progress(m: Metric, readings: dict[str, list[Reading]], as_of: date) 
             raw = (as_of - m.baseline_date).days / (m.target_date - m.baseline_date).days
             expected = min(1.0, max(0.0, raw))
     if current is None:
-        status = "No data"
+        status = MetricHealth.NO_DATA
     elif target_met(current, m.target, direction):
-        status = "Achieved"
+        status = MetricHealth.ACHIEVED
     elif m.target_date and as_of > m.target_date:
-        status = "Missed"
+        status = MetricHealth.MISSED
     elif expected is None or progress is None:
-        status = "In progress"
+        status = MetricHealth.IN_PROGRESS
     elif progress >= expected - 0.10:
-        status = "On track"
+        status = MetricHealth.ON_TRACK
     elif progress >= expected - 0.25:
-        status = "Behind"
+        status = MetricHealth.BEHIND
     else:
-        status = "Off track"
+        status = MetricHealth.OFF_TRACK
     return MetricStatus(m, direction, current, progress, expected, status)

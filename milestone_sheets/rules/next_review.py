@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from milestone_sheets.contract.vocab import Health, MetricHealth
 from milestone_sheets.model import Plan
 from milestone_sheets.rules.health import MilestoneStatus
 from milestone_sheets.rules.metrics import MetricStatus
@@ -34,8 +35,8 @@ def review_status(plan: Plan, statuses: list[MilestoneStatus], metrics: list[Met
     upcoming = review_dates(rule, as_of, 6, min(anchor, as_of))
     nxt, following = upcoming[0], upcoming[1]
     agenda = [st for st in statuses
-              if st.health in ("Overdue", "At risk")
+              if st.health in (Health.OVERDUE, Health.AT_RISK)
               or (st.is_open and st.milestone.due is not None and st.milestone.due < following)]
     agenda.sort(key=lambda st: (st.milestone.due or date.max, st.milestone.row))
-    behind = [ms for ms in metrics if ms.status in ("Behind", "Off track")]
+    behind = [m for m in metrics if m.status in (MetricHealth.BEHIND, MetricHealth.OFF_TRACK)]
     return ReviewStatus(setting, nxt, following, upcoming, agenda, behind)

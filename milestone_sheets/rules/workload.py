@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from milestone_sheets.contract.vocab import Health
 from milestone_sheets.model import Milestone, Plan
 from milestone_sheets.rules.health import MilestoneStatus
 
@@ -72,13 +73,13 @@ def owner_loads(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> lis
         ol = owners.get(key)
         if ol is None:
             ol = owners[key] = OwnerLoad(m.owner, m.owner_known, s.default_capacity)
-        if st.health != "Cancelled":
+        if st.health != Health.CANCELLED:
             ol.budget += m.budget or 0.0
         if not st.is_open:
             continue
         ol.open += 1
-        ol.overdue += st.health == "Overdue"
-        ol.due_soon += st.health == "Due soon"
+        ol.overdue += st.health == Health.OVERDUE
+        ol.due_soon += st.health == Health.DUE_SOON
         remaining = (m.effort if m.effort is not None else s.default_effort) * (1 - st.pct)
         if remaining <= 0:
             continue

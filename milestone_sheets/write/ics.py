@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Health, MilestoneType
 from milestone_sheets.read.values import format_money
 from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.rules.reviews import ReviewRule, parse_review, review_dates
@@ -51,7 +52,7 @@ def build_calendar(status: PlanStatus) -> bytes:
 
     for st in status.milestones:
         m = st.milestone
-        if m.due is None or st.health == "Cancelled":
+        if m.due is None or st.health == Health.CANCELLED:
             continue
         ev = Event()
         ev.add("uid", f"{key}-{_slug(m.id)}@msheets")
@@ -118,7 +119,7 @@ def review_occurrences(status: PlanStatus) -> tuple[list[date], list[date], date
     if not dates:
         return None
     reviews = [st.milestone.due for st in status.milestones
-               if st.milestone.type == "Plan review" and st.milestone.due]
+               if st.milestone.type == MilestoneType.PLAN_REVIEW and st.milestone.due]
     return dates, reviews_left_out(dates, reviews, _half_cadence(rule)), until
 
 

@@ -1,13 +1,15 @@
 """`msheets new`: write a structured milestone-chart workbook with XlsxWriter.
 
-Every sheet title, header and dropdown value comes from `schema`; the presets
-under templates/ are data (TOML) dated relative to a start date.
+Every sheet title, header and dropdown value comes from `contract`, and every word from
+the catalogue (`i18n`); the presets under templates/ are data (TOML) dated relative to a
+start date.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.contract.sheets import Column
+from milestone_sheets.contract.vocab import Health, MetricHealth, Status
 from milestone_sheets.errors import MsheetsError
 from milestone_sheets.rules.reviews import parse_review, review_dates
 from milestone_sheets.write.files import atomic_path
@@ -420,7 +423,7 @@ def _write_user_columns(ws: Any, first: int, titles: list[str],
 
 
 def _validate(ws: Any, c: int, col: Column, lang: str) -> None:
-    help_text = (col.help_fr if lang == "fr" else col.help)[:255]
+    help_text = col.hint(lang)[:255]
     title = col.label(lang)[:32]
     rng = (1, c, VALIDATED_ROWS, c)
     base: dict[str, Any] = {"input_title": title, "input_message": help_text}
@@ -453,7 +456,8 @@ def _validate(ws: Any, c: int, col: Column, lang: str) -> None:
     ws.data_validation(*rng, {**base, **error, **opts})
 
 
-def _status_colours(ws: Any, c: int, colours: dict[str, str], label: Any, f: _Formats) -> None:
+def _status_colours(ws: Any, c: int, colours: Mapping[MetricHealth, str], label: Any,
+                    f: _Formats) -> None:
     for name, colour in colours.items():
         ws.conditional_format(1, c, VALIDATED_ROWS, c, {
             "type": "cell", "criteria": "==", "value": f'"{label(name)}"',
@@ -491,14 +495,14 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
 
     status_col, due_col = _index("milestones", "status"), _index("milestones", "due")
     health_col = _index("milestones", "health")
-    st = xl_col_to_name(status_col)
-    du = xl_col_to_name(due_col)
-    done = contract.CHOICES["status"].values[2](lang)
-    cancelled = contract.CHOICES["status"].values[4](lang)
+    status = xl_col_to_name(status_col)
+    due = xl_col_to_name(due_col)
+    done = contract.choice_label("status", Status.DONE, lang)
+    cancelled = contract.choice_label("status", Status.CANCELLED, lang)
     status_colours = {
-        contract.CHOICES["status"].values[1](lang): "#DDEBF7",
+        contract.choice_label("status", Status.IN_PROGRESS, lang): "#DDEBF7",
         done: "#C6EFCE",
-        contract.CHOICES["status"].values[3](lang): "#D9D9D9",
+        contract.choice_label("status", Status.ON_HOLD, lang): "#D9D9D9",
         cancelled: "#D9D9D9",
     }
     for value, colour in status_colours.items():
@@ -507,7 +511,8 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
     # Past due and still open: live, before any refresh.
     ws.conditional_format(1, due_col, VALIDATED_ROWS, due_col, {
         "type": "formula",
-        "criteria": f'=AND(${du}2<>"",${du}2<TODAY(),${st}2<>"{done}",${st}2<>"{cancelled}")',
+        "criteria": (f'=AND(${due}2<>"",${due}2<TODAY(),'
+                     f'${status}2<>"{done}",${status}2<>"{cancelled}")'),
         "format": f.past_due})
     for health, fmt in f.health.items():
         ws.conditional_format(1, health_col, VALIDATED_ROWS, health_col, {
@@ -530,7 +535,7 @@ def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
             ws.write_number(r, 1, value, f.setting)
         elif value:
             ws.write_string(r, 1, str(value), f.setting)
-        text = s.help_fr if lang == "fr" else s.help
+        text = s.hint(lang)
         ws.write_string(r, 2, text, f.wrap)
         ws.set_row(r, _wrapped_height(text, SETTINGS_DESCRIPTION_WIDTH))
     as_of = contract.SETTINGS_BY_KEY["as_of"]
@@ -538,7 +543,7 @@ def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
     ws.data_validation(row, 1, row, 1, {
         "validate": "date", "criteria": ">", "value": date(1990, 1, 1), "error_type": "warning",
         "input_title": as_of.label(lang)[:32],
-        "input_message": as_of.help_fr if lang == "fr" else as_of.help})
+        "input_message": as_of.hint(lang)})
     ws.write_blank(row, 1, None, f.date)
     ws.set_column(0, 0, max(30, *(_text_width(s.label(lang), True) for s in contract.SETTINGS)))
     ws.set_column(1, 1, max(26, *(_text_width(str(v)) for v in values)))
@@ -547,139 +552,29 @@ def _write_settings(ws: Any, lang: str, plan_name: str, f: _Formats,
     _print_setup(ws, lang, landscape=False, header_rows=1)
 
 
-GUIDE: dict[str, dict[str, Any]] = {
-    "en": {
-        "title": "How to use this milestone chart",
-        "intro": [
-            ("Milestones", "Plan in the Milestones sheet: one row per milestone. Each has a "
-             "description, a due date, a budget and an owner, and ties to a strategy and a "
-             "tactic (strategy -> tactic -> milestone)."),
-            ("Typing", "Dropdowns offer the allowed values; an input message says what to type "
-             "in each column. Budgets may be typed as '1,500', '1.5k' or '1,000/month' (per "
-             "calendar month). % Complete: 25 and 25% both mean a quarter done."),
-            ("Dates", "Type a date, like 30 Sep 2026. Excel and Calc turn a month typed alone, "
-             "like 'Sep 2026', into its first day (1 Sep 2026) before msheets sees it: for the "
-             "end of a month, type its last day. Text that stays text is read as the end of "
-             "its period: 'Q3 2026' or 'end of Q3' is the last day of the quarter, and a month "
-             "typed after an apostrophe ('Sep 2026) the last day of the month."),
-            ("Metrics in %", "For a metric whose Unit is %, a number above 1 is read as percent "
-             "points (1.5 = 1.5%) and a number up to 1 as a fraction (0.015 = 1.5%); typing "
-             "the % sign (1.5%) is never ambiguous. Such values show as percentages."),
-            ("Grey columns", "Health, Slack, Flags, Progress ... are filled by "
-             "`msheets refresh`: do not type in them."),
-        ],
-        "types": "Four kinds of milestones",
-        "type_rows": [
-            ("Implementation", "Doing the work: launch the website, run the ads."),
-            ("Validation", "Testing an assumption before spending: interview 20 potential "
-             "customers, research competitors' pricing, a preview landing page."),
-            ("Plan review", "The team reviews the plan regularly (by default on the second "
-             "Friday of each month): what is overdue, at risk or due before the next review, "
-             "and the metrics behind pace."),
-            ("Metric target", "A checkpoint met when a metric reaches its Target value "
-             "(name the metric in the Metric column)."),
-        ],
-        "legend": "Health colours (set by msheets refresh)",
-        "legend_rows": {
-            "Done": "Done on or before its due date.",
-            "Done late": "Done after its due date.",
-            "On track": "Open, not due soon, nothing wrong.",
-            "Due soon": "Due within the Due soon (days) setting: 14 days unless you change it.",
-            "At risk": "Over budget, waiting for a milestone that is late, or % Complete far "
-                       "behind the time elapsed.",
-            "Overdue": "Past its due date and not done.",
-            "On hold": "Status On hold.",
-            "Cancelled": "Status Cancelled.",
-            "Unscheduled": "No due date.",
-        },
-        "columns": "What each column means",
-        "commands": "Commands",
-        "command_rows": [
-            ("Refresh", "msheets refresh plan.xlsx", "Checks the plan and writes Health, Slack, "
-             "Flags and the Summary, Budget, Workload, Timeline, Issues and History sheets (a "
-             "backup of the previous file is kept). Close the file in Excel or Calc first."),
-            ("Check", "msheets check plan.xlsx", "Lists every problem by sheet and cell."),
-            ("Report", "msheets report plan.xlsx", "A summary for the terminal, markdown, HTML "
-             "or JSON."),
-            ("Calendar", "msheets calendar plan.xlsx -o plan.ics", "Milestones and plan "
-             "reviews for your calendar."),
-            ("Portfolio", "msheets rollup a.xlsx b.xlsx -o portfolio.xlsx", "Many plans in "
-             "one workbook."),
-        ],
-        "review": "The monthly plan review",
-        "review_text": "Set the day in Settings (Plan review, e.g. 'Monthly, 2nd Friday'). "
-                       "The Summary sheet shows the next review and its agenda.",
-    },
-    "fr": {
-        "title": "Comment utiliser ce tableau de jalons",
-        "intro": [
-            ("Jalons", "Planifiez dans la feuille Jalons : une ligne par jalon. Chacun a une "
-             "description, une échéance, un budget et un responsable, et se rattache à une "
-             "stratégie et une tactique (stratégie -> tactique -> jalon)."),
-            ("Saisie", "Les listes déroulantes proposent les valeurs permises ; un message "
-             "indique quoi saisir dans chaque colonne. Les budgets peuvent s'écrire « 1 500 », "
-             "« 1,5k » ou « 1 000/mois » (par mois calendaire). % achevé : 25 et 25 % veulent "
-             "dire un quart fait."),
-            ("Dates", "Saisissez une date, par exemple 30/09/2026. Excel et Calc transforment "
-             "un mois saisi seul, comme « sept. 2026 », en son premier jour (1er septembre "
-             "2026) avant que msheets ne le lise : pour la fin d'un mois, saisissez son "
-             "dernier jour. Un texte qui reste du texte est lu comme la fin de sa période : "
-             "« T3 2026 » est le dernier jour du trimestre, et un mois saisi après une "
-             "apostrophe ('sept. 2026) le dernier jour du mois."),
-            ("Métriques en %", "Pour une métrique d'unité %, un nombre supérieur à 1 est lu en "
-             "points de pourcentage (1,5 = 1,5 %) et un nombre jusqu'à 1 comme une fraction "
-             "(0,015 = 1,5 %) ; saisir le signe % (1,5 %) n'est jamais ambigu. Ces valeurs "
-             "s'affichent en pourcentage."),
-            ("Colonnes grises", "Santé, Marge, Alertes, Progression ... sont remplies par "
-             "`msheets refresh` : n'y saisissez rien."),
-        ],
-        "types": "Quatre sortes de jalons",
-        "type_rows": [
-            ("Mise en œuvre", "Faire le travail : lancer le site, diffuser les annonces."),
-            ("Validation", "Tester une hypothèse avant de dépenser : interviewer 20 clients "
-             "potentiels, étudier les prix des concurrents, une page d'attente."),
-            ("Revue du plan", "L'équipe revoit le plan régulièrement (par défaut le deuxième "
-             "vendredi du mois) : ce qui est en retard, à risque ou dû avant la revue suivante, "
-             "et les métriques en retard."),
-            ("Objectif de métrique", "Un point d'étape atteint quand une métrique atteint sa "
-             "valeur cible (indiquez la métrique dans la colonne Métrique)."),
-        ],
-        "legend": "Couleurs de santé (posées par msheets refresh)",
-        "legend_rows": {
-            "Done": "Terminé à l'échéance ou avant.",
-            "Done late": "Terminé après l'échéance.",
-            "On track": "Ouvert, pas d'échéance proche, rien d'anormal.",
-            "Due soon": "Échéance dans le délai du paramètre Échéance proche (jours) : 14 "
-                        "jours sauf si vous le changez.",
-            "At risk": "Budget dépassé, attend un jalon en retard, ou % achevé très en "
-                       "retard sur le temps écoulé.",
-            "Overdue": "Échéance passée et pas terminé.",
-            "On hold": "Statut En pause.",
-            "Cancelled": "Statut Annulé.",
-            "Unscheduled": "Pas d'échéance.",
-        },
-        "columns": "Signification des colonnes",
-        "commands": "Commandes",
-        "command_rows": [
-            ("Actualiser", "msheets refresh plan.xlsx", "Vérifie le plan et écrit Santé, Marge, "
-             "Alertes et les feuilles Synthèse, Budget, Charge, Chronologie, Problèmes et "
-             "Historique (une sauvegarde du fichier précédent est gardée). Fermez d'abord le "
-             "fichier dans Excel ou Calc."),
-            ("Vérifier", "msheets check plan.xlsx", "Liste chaque problème par feuille et "
-             "cellule."),
-            ("Rapport", "msheets report plan.xlsx", "Un résumé : terminal, markdown, HTML ou "
-             "JSON."),
-            ("Agenda", "msheets calendar plan.xlsx -o plan.ics", "Jalons et revues dans votre "
-             "agenda."),
-            ("Portefeuille", "msheets rollup a.xlsx b.xlsx -o portefeuille.xlsx", "Plusieurs "
-             "plans dans un classeur."),
-        ],
-        "review": "La revue mensuelle du plan",
-        "review_text": "Réglez le jour dans Paramètres (Revue du plan, p. ex. « Mensuelle, 2e "
-                       "vendredi »). La feuille Synthèse indique la prochaine revue et son ordre "
-                       "du jour.",
-    },
-}
+def _guide(lang: str) -> dict[str, Any]:
+    """The Guide sheet's prose in `lang` ([guide] in the catalogue): headings, and rows of a
+    name and its explanation (the four milestone types named as in their dropdown)."""
+    g = i18n.catalogue(lang)["guide"]
+    health = i18n.catalogue("en")["health"]
+    return {
+        "title": g["title"],
+        "intro": [(row["name"], row["text"]) for row in g["intro"].values()],
+        "types": g["types"],
+        "type_rows": [(v(lang), g["type_rows"][v.key.rsplit(".", 1)[1]])
+                      for v in contract.CHOICES["type"].values],
+        "legend": g["legend"],
+        "legend_rows": {health[key]: text for key, text in g["legend_rows"].items()},
+        "columns": g["columns"],
+        "commands": g["commands"],
+        "command_rows": [(row["name"], row["command"], row["text"])
+                         for row in g["command_rows"].values()],
+        "review": g["review"],
+        "review_text": g["review_text"],
+    }
+
+
+GUIDE: Mapping[str, dict[str, Any]] = i18n.PerLanguage(_guide)
 GUIDE_WIDTHS = (28, 84)  # about 112 digits: one portrait page wide at about 90%
 SETTINGS_DESCRIPTION_WIDTH = 60
 
@@ -714,7 +609,7 @@ def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
     for name, text in g["type_rows"]:
         r = line(r, name, text)
     r = heading(r + 1, g["legend"])
-    for health in contract.HEALTH:
+    for health in Health:
         r = line(r, contract.health_label(health, lang), g["legend_rows"][health],
                  f.health[health])
     r = heading(r + 1, g["review"])
@@ -727,7 +622,7 @@ def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
     for key in ("milestones", "metrics", "team"):
         r = heading(r, contract.sheet_title(key, lang))
         for col in contract.COLUMNS[key]:
-            r = line(r, col.label(lang), col.help_fr if lang == "fr" else col.help)
+            r = line(r, col.label(lang), col.hint(lang))
         r += 1
     ws.hide_gridlines(2)
     _print_setup(ws, lang, landscape=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from milestone_sheets import contract
+from milestone_sheets.contract.vocab import Health, Severity
 from milestone_sheets.errors import MsheetsError
 from milestone_sheets.rules.evaluation import PlanStatus
 
@@ -51,7 +52,7 @@ def read_plans(paths: list[Path], as_of: date | None, today: date,
                progress: bool = False) -> RollupResult:
     """Load and evaluate each plan; failures are collected, not raised."""
     from milestone_sheets.errors import PlanError
-    from milestone_sheets.read.plan import load_plan
+    from milestone_sheets.plans import load_plan
     from milestone_sheets.rules.evaluation import evaluate
 
     result = RollupResult()
@@ -193,10 +194,10 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
             r += 1
             t, hc = s.totals, s.health_counts()
             errors = len(s.plan.errors)
-            warnings = sum(1 for i in s.plan.issues if i.severity == "warning")
+            warnings = sum(1 for i in s.plan.issues if i.severity == Severity.WARNING)
             row = [s.plan.name, str(path), s.plan.settings.currency, s.as_of, t["milestones"],
-                   t["done"], t["overdue"], t["at_risk"], t["due_soon"], hc["On track"],
-                   hc["On hold"], hc["Cancelled"], hc["Unscheduled"], t["planned"],
+                   t["done"], t["overdue"], t["at_risk"], t["due_soon"], hc[Health.ON_TRACK],
+                   hc[Health.ON_HOLD], hc[Health.CANCELLED], hc[Health.UNSCHEDULED], t["planned"],
                    t["actual"], t["variance"], t["earned_value"], t["planned_value"],
                    t["cpi"], t["spi"], t["percent_complete"], s.review.next_review, errors,
                    warnings]
@@ -239,14 +240,14 @@ def write_portfolio(result: RollupResult, out: Path, default_capacity: float = 4
         r = 0
         for _, s in result.statuses:
             for st in s.milestones:
-                if st.health not in ("Overdue", "At risk"):
+                if st.health not in (Health.OVERDUE, Health.AT_RISK):
                     continue
                 r += 1
                 m = st.milestone
                 for c, v in enumerate([s.plan.name, m.id, m.name, m.owner, m.due]):
                     cell(attention, r, c, v)
                 cell(attention, r, 5, st.health, fills[st.health])
-                cell(attention, r, 6, "; ".join(st.flags))
+                cell(attention, r, 6, "; ".join(map(str, st.flags)))
         finish(attention, r, 7)
 
         problems = wb.add_worksheet("Problems")

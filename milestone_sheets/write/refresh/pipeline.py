@@ -19,15 +19,14 @@ from pathlib import Path
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.errors import PlanError
-from milestone_sheets.model import Plan
-from milestone_sheets.read.plan import load_plan
+from milestone_sheets.model import Plan, SheetLayout, WorkbookLayout
+from milestone_sheets.plans import load_workbook_plan
 from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 from milestone_sheets.write.files import atomic_path, backup_path
 from milestone_sheets.write.refresh.managed import (
     MANAGED_ORDER,
     Context,
     build_managed_book,
-    flag_label,
 )
 from milestone_sheets.xlsx.guard import check_lock_files
 from milestone_sheets.xlsx.notes import Note, merge_notes
@@ -61,6 +60,7 @@ class RefreshResult:
     backup: Path | None = None
     changes: list[str] = field(default_factory=list)
     changed_parts: list[str] = field(default_factory=list)
+    layout: WorkbookLayout = field(default_factory=WorkbookLayout)  # where the plan's tables are
 
 
 def refresh_workbook(path: str | Path, output: str | Path | None = None,
@@ -74,13 +74,13 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
         check_lock_files(path)
     elif target.exists():
         check_lock_files(target)
-    plan = load_plan(path, as_of=as_of, today=today)
+    plan, layout = load_workbook_plan(path, as_of=as_of, today=today)
     status = evaluate(plan, plan.as_of)
-    result = RefreshResult(plan, status, target, written=False)
+    result = RefreshResult(plan, status, target, written=False, layout=layout)
     pkg = Package.open(path)
     try:
         try:
-            result.changes = apply(pkg, plan, status)
+            result.changes = apply(pkg, plan, layout, status)
         except (ValueError, KeyError, AssertionError) as exc:
             raise PlanError(f"{path.name}: a part of the workbook is not as msheets expects "
                             f"({type(exc).__name__}: {exc}). Nothing was written; re-save "
@@ -93,7 +93,7 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
         with atomic_path(target) as tmp:
             pkg.save(tmp)
             pkg.close()  # the original is no longer read: it may be replaced
-            verify(tmp, pkg, plan, status)
+            verify(tmp, pkg, plan, layout, status)
             if in_place:
                 result.backup = backup_path(path)
                 shutil.copy2(path, result.backup)
@@ -103,14 +103,15 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
     return result
 
 
-def apply(pkg: Package, plan: Plan, status: PlanStatus) -> list[str]:
-    """Make the refreshed parts in `pkg`; returns what changed, in the user's words."""
+def apply(pkg: Package, plan: Plan, layout: WorkbookLayout, status: PlanStatus) -> list[str]:
+    """Make the refreshed parts in `pkg` (the workbook `plan` was read from, its tables
+    where `layout` says); returns what changed, in the user's words."""
     workbook = WorkbookPart(pkg)
     styles = StyleSheet(pkg.parts[STYLES])
-    changes = _milestone_cells(pkg, workbook, styles, plan, status)
-    changes += _metric_cells(pkg, workbook, styles, plan, status)
-    changes += _notes(pkg, workbook, plan)
-    changes += _managed_sheets(pkg, workbook, styles, plan, status)
+    changes = _milestone_cells(pkg, workbook, styles, plan, layout, status)
+    changes += _metric_cells(pkg, workbook, styles, plan, layout, status)
+    changes += _notes(pkg, workbook, plan, layout)
+    changes += _managed_sheets(pkg, workbook, styles, plan, layout, status)
     workbook.save()
     update_app_titles(pkg, [s.title for s in workbook.sheets if s.kind == "worksheet"])
     if styles.changed:
@@ -121,10 +122,9 @@ def apply(pkg: Package, plan: Plan, status: PlanStatus) -> list[str]:
 # --------------------------------------------------------------------------- input sheets
 
 
-def _columns(plan: Plan, sheet: str, keys: tuple[str, ...],
+def _columns(plan: Plan, layout: SheetLayout, sheet: str, keys: tuple[str, ...],
              cells: dict[int, dict[int, PatchCell]]) -> tuple[dict[str, int], list[str]]:
     """Column of each managed key; headers created at the right when missing."""
-    layout = plan.layouts[sheet]
     cols = dict(layout.columns)
     next_col = max(layout.last_column, *cols.values()) + 1
     created = []
@@ -140,10 +140,9 @@ def _columns(plan: Plan, sheet: str, keys: tuple[str, ...],
                              columns=", ".join(created))] if created else []
 
 
-def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan, sheet: str,
-           cells: dict[int, dict[int, PatchCell]], managed: dict[str, int],
-           names: dict[str, str]) -> list[str]:
-    layout = plan.layouts[sheet]
+def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
+           layout: SheetLayout, cells: dict[int, dict[int, PatchCell]],
+           managed: dict[str, int], names: dict[str, str]) -> list[str]:
     entry = workbook.sheet(layout.title)
     if entry is None or entry.part is None:
         raise KeyError(f"sheet {layout.title!r} has no worksheet part")
@@ -160,13 +159,13 @@ def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
 
 
 def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
-                     status: PlanStatus) -> list[str]:
+                     book: WorkbookLayout, status: PlanStatus) -> list[str]:
     lang = plan.language
-    layout = plan.layouts["milestones"]
+    layout = book.sheets["milestones"]
     cells: dict[int, dict[int, PatchCell]] = defaultdict(dict)
     keys = ("health", "slack", "flags") if "id" in layout.columns else (
         "id", "health", "slack", "flags")
-    cols, changes = _columns(plan, "milestones", keys, cells)
+    cols, changes = _columns(plan, layout, "milestones", keys, cells)
     filled = []
     for s in status.milestones:
         m, row = s.milestone, s.milestone.row
@@ -178,11 +177,11 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
             CellStyle(font_colour=contract.HEALTH_FONT.get(s.health, "000000"),
                       fill=contract.HEALTH_COLOURS[s.health]))
         cells[row][cols["slack"]] = PatchCell(s.slack, SLACK_STYLE)
-        flags = "; ".join(flag_label(f, lang) for f in s.flags) or None
+        flags = "; ".join(f.label(lang) for f in s.flags) or None
         cells[row][cols["flags"]] = PatchCell(flags)
     managed = {k: cols[k] for k in ("health", "slack", "flags")}
     names = {k: contract.column("milestones", k).label(lang) for k in managed}
-    changes += _patch(pkg, workbook, styles, plan, "milestones", cells, managed, names)
+    changes += _patch(pkg, workbook, styles, plan, layout, cells, managed, names)
     if filled:
         changes.append(i18n.say("rf_filled_ids", lang, sheet=layout.title, n=len(filled),
                                   ids=", ".join(filled[:10]) + (" ..." if len(filled) > 10
@@ -191,13 +190,14 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
 
 
 def _metric_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
-                  status: PlanStatus) -> list[str]:
-    if "metrics" not in plan.layouts:
+                  book: WorkbookLayout, status: PlanStatus) -> list[str]:
+    layout = book.sheets.get("metrics")
+    if layout is None:
         return []
     lang = plan.language
     cells: dict[int, dict[int, PatchCell]] = defaultdict(dict)
     keys = ("progress", "expected", "metric_status")
-    cols, changes = _columns(plan, "metrics", keys, cells)
+    cols, changes = _columns(plan, layout, "metrics", keys, cells)
     for ms in status.metrics:
         row = ms.metric.row
         cells[row][cols["progress"]] = PatchCell(ms.progress, SHARE_STYLE)
@@ -208,10 +208,10 @@ def _metric_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan
                       fill=contract.METRIC_STATUS_COLOURS[ms.status]))
     managed = {k: cols[k] for k in keys}
     names = {k: contract.column("metrics", k).label(lang) for k in keys}
-    return changes + _patch(pkg, workbook, styles, plan, "metrics", cells, managed, names)
+    return changes + _patch(pkg, workbook, styles, plan, layout, cells, managed, names)
 
 
-def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
+def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan, layout: WorkbookLayout) -> list[str]:
     """msheets' notes on the cells of the input sheets with errors and warnings."""
     by_sheet: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for i in plan.issues:
@@ -221,7 +221,7 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
                 message=i.message))
     added = removed = 0
     for key in contract.INPUT_SHEETS:
-        title = plan.sheet_titles.get(key)
+        title = layout.titles.get(key)
         entry = workbook.sheet(title) if title else None
         if entry is None or entry.part is None or entry.kind != "worksheet":
             continue
@@ -238,11 +238,12 @@ def _notes(pkg: Package, workbook: WorkbookPart, plan: Plan) -> list[str]:
 
 
 def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
-                    status: PlanStatus) -> list[str]:
+                    layout: WorkbookLayout, status: PlanStatus) -> list[str]:
     lang = plan.language
-    titles = {key: plan.sheet_titles.get(key) or contract.sheet_title(key, lang)
+    titles = {key: layout.titles.get(key) or contract.sheet_title(key, lang)
               for key in MANAGED_ORDER}
-    book = build_managed_book(Context(plan, status), titles, date_1904=workbook.date_1904)
+    book = build_managed_book(Context(plan, status, layout), titles,
+                              date_1904=workbook.date_1904)
     scratch = Scratch(book.data)
     remap = style_remap(scratch.styles, styles)
     for key in MANAGED_ORDER:
@@ -259,7 +260,7 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
             continue
         part = transplant_sheet(scratch, title, pkg, styles, remap, rows=rows)
         if key == "summary":
-            guide = plan.sheet_titles.get("guide")
+            guide = layout.titles.get("guide")
             position = workbook.index(guide) + 1 if guide and workbook.sheet(guide) else 0
         else:
             position = len(workbook.sheets)
@@ -279,7 +280,8 @@ def _managed_sheets(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, pl
 # --------------------------------------------------------------------------- read-back check
 
 
-def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
+def verify(path: Path, pkg: Package, plan: Plan, book_layout: WorkbookLayout,
+           status: PlanStatus) -> None:
     """Read the written file back before it replaces anything: every part of the user's
     is byte-identical (same CRC-32 and size as the original's, and every part inflates to
     its CRC), and the managed cells and sheets hold the results."""
@@ -300,7 +302,7 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
             zf.testzip()  # every part inflates to its CRC
         book = pc.CalamineWorkbook.from_path(str(path))
         try:
-            layout = plan.layouts["milestones"]
+            layout = book_layout.sheets["milestones"]
             sheet = book.get_sheet_by_name(layout.title)
             health_label = contract.column("milestones", "health").label(plan.language)
             expected = {s.milestone.row: contract.health_label(s.health, plan.language)
@@ -318,8 +320,8 @@ def verify(path: Path, pkg: Package, plan: Plan, status: PlanStatus) -> None:
                         raise fail(f"Health of row {number} reads {shown!r}")
             if expected:
                 raise fail(f"no row {min(expected)} on {layout.title}")
-            summary = plan.sheet_titles.get("summary") or contract.sheet_title("summary",
-                                                                             plan.language)
+            summary = book_layout.titles.get("summary") or contract.sheet_title(
+                "summary", plan.language)
             top = book.get_sheet_by_name(summary).to_python(skip_empty_area=False)[:3]
             if not any(status.as_of in (v.date() if hasattr(v, "date") else v for v in r)
                        for r in top):

@@ -7,6 +7,7 @@ import math
 from datetime import date
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Flag, Health
 from milestone_sheets.model import Metric
 from milestone_sheets.read.values import format_money
 from milestone_sheets.rules.evaluation import PlanStatus
@@ -52,10 +53,8 @@ def health_text(status: PlanStatus, health: str) -> str:
     return contract.health_label(health, status.plan.language)
 
 
-def flags_text(status: PlanStatus, flags: list[str], sep: str = ", ") -> str:
-    from milestone_sheets.write.refresh.managed import flag_label
-
-    return sep.join(flag_label(f, status.plan.language) for f in flags)
+def flags_text(status: PlanStatus, flags: list[Flag], sep: str = ", ") -> str:
+    return sep.join(f.label(status.plan.language) for f in flags)
 
 
 def headline(status: PlanStatus) -> list[tuple[str, str]]:
@@ -87,8 +86,9 @@ def sections(status: PlanStatus) -> list[tuple[str, list[str], list[list[str]]]]
     out: list[tuple[str, list[str], list[list[str]]]] = []
     hc = [[health_text(status, h), str(n)] for h, n in status.health_counts().items() if n]
     out.append((w("health"), [w("health"), w("milestones")], hc))
-    late = [st for st in status.milestones if st.health in ("Overdue", "At risk", "Due soon")]
-    late.sort(key=lambda st: (("Overdue", "At risk", "Due soon").index(st.health),
+    order = (Health.OVERDUE, Health.AT_RISK, Health.DUE_SOON)
+    late = [st for st in status.milestones if st.health in order]
+    late.sort(key=lambda st: (order.index(st.health),
                               st.milestone.due or date.max))
     out.append((w("r_needs_attention"),
                 [w("id"), w("milestone"), w("owner"), w("due"), w("health"), w("flags")],

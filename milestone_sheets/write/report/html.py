@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from html import escape
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Health, MetricHealth
 from milestone_sheets.read.values import format_money
 from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.write.report.common import cut, flags_text, headline, metric_value, word
@@ -32,12 +33,15 @@ svg text{font-size:11px;font-family:inherit}
 """
 
 
-def _pill(health: str, lang: str = "en", metric: bool = False) -> str:
-    """A health (or, with `metric`, a metric status) on its colour, in the plan's language."""
-    colours = contract.METRIC_STATUS_COLOURS if metric else contract.HEALTH_COLOURS
-    bg = colours.get(health, "DDDDDD")
-    fg = "#fff" if health in ("Done", "Achieved") else "#000"
-    label = (contract.metric_status_label if metric else contract.health_label)(health, lang)
+def _pill(health: Health | MetricHealth, lang: str = "en") -> str:
+    """A milestone's health or a metric's status on its colour, in the plan's language."""
+    if isinstance(health, MetricHealth):
+        bg = contract.METRIC_STATUS_COLOURS[health]
+        label = contract.metric_status_label(health, lang)
+    else:
+        bg = contract.HEALTH_COLOURS[health]
+        label = contract.health_label(health, lang)
+    fg = "#fff" if health in (Health.DONE, MetricHealth.ACHIEVED) else "#000"
     return f'<span class="pill" style="background:#{bg};color:{fg}">{escape(label)}</span>'
 
 
@@ -145,8 +149,8 @@ def to_html(status: PlanStatus) -> str:
                     f"{escape(v.split(' (')[0])}</b><span class='muted'>"
                     f"{escape(v[len(v.split(' (')[0]):])}</span></div>"
                     for k, v in headline(status))
-    attention = [s for s in status.milestones if s.health in ("Overdue", "At risk")]
-    attention.sort(key=lambda s: (s.health != "Overdue", s.milestone.due or date.max))
+    attention = [s for s in status.milestones if s.health in (Health.OVERDUE, Health.AT_RISK)]
+    attention.sort(key=lambda s: (s.health != Health.OVERDUE, s.milestone.due or date.max))
     rows = "".join(
         f"<tr><td>{escape(s.milestone.id)}</td><td>{escape(s.milestone.name)}</td>"
         f"<td>{escape(s.milestone.owner or '-')}</td><td>{s.milestone.due or '-'}</td>"
@@ -157,7 +161,7 @@ def to_html(status: PlanStatus) -> str:
         f"<td>{escape(metric_value(m.current, m.metric, lang))}</td>"
         f"<td>{escape(metric_value(m.metric.target, m.metric, lang))}</td>"
         f"<td>{_progress(m.progress)}</td><td>{_progress(m.expected)}</td>"
-        f"<td>{_pill(m.status, lang, metric=True)}</td></tr>" for m in status.metrics
+        f"<td>{_pill(m.status, lang)}</td></tr>" for m in status.metrics
     ) or f'<tr><td colspan="6">{w("r_no_metrics")}</td></tr>'
     r = status.review
     agenda = "".join(f"<li>{escape(s.milestone.id)} {escape(s.milestone.name)} "
@@ -165,7 +169,7 @@ def to_html(status: PlanStatus) -> str:
                      f"{w('r_due_on', date=s.milestone.due)}) {_pill(s.health, lang)}</li>"
                      for s in r.agenda_milestones)
     agenda += "".join(f"<li>{w('r_metric_item', name=m.metric.name)} "
-                      f"{_pill(m.status, lang, metric=True)}</li>" for m in r.agenda_metrics)
+                      f"{_pill(m.status, lang)}</li>" for m in r.agenda_metrics)
     issues = len(plan.errors)
     errors = f" &middot; {w('r_errors_in_workbook', n=issues)}" if issues else ""
     review = r.next_review.isoformat() if r.next_review else word(status, "r_none_scheduled")

@@ -52,7 +52,7 @@ def to_json(status: PlanStatus) -> dict[str, Any]:
         "language": plan.language,
         "next_review": iso_date(status.review.next_review),
         "totals": totals,
-        "health_counts": status.health_counts(),
+        "health_counts": {str(h): n for h, n in status.health_counts().items()},
         "milestones": [
             {
                 "id": st.milestone.id, "row": st.milestone.row, "name": st.milestone.name,
@@ -63,7 +63,7 @@ def to_json(status: PlanStatus) -> dict[str, Any]:
                 "health": st.health, "slack_days": st.slack, "slip_days": st.slip,
                 "budget": _num(st.milestone.budget), "actual": _num(st.milestone.actual),
                 "percent_complete": _num(st.pct, 4), "deliverable": st.milestone.deliverable,
-                "depends_on": st.milestone.depends_on, "flags": list(st.flags),
+                "depends_on": st.milestone.depends_on, "flags": [str(f) for f in st.flags],
             }
             for st in status.milestones
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.model import SEVERITIES, Issue, Plan
 from milestone_sheets.rules.evaluation import PlanStatus
 
@@ -14,20 +15,20 @@ def _value(v: object) -> str:
     return s if len(s) <= 30 else s[:29] + "…"
 
 
-_GROUP_TITLE = {"error": "cli_errors", "warning": "cli_warnings", "info": "cli_infos"}
+_GROUP_TITLE = {Severity.ERROR: "cli_errors", Severity.WARNING: "cli_warnings",
+                Severity.INFO: "cli_infos"}
 
 
 def issues_table(plan: Plan, color: bool = False) -> str:
     """The plan's issues grouped by severity with Sheet!Cell references, the field's name and
     the message, then a one-line count: in the plan's language."""
     lang = plan.language
-    sheet_keys = {title: key for key, title in plan.sheet_titles.items()}
     labels: dict[tuple[str, str], str] = {}
 
     def field_label(issue: Issue) -> str:
         key = (issue.sheet, issue.field)
         if key not in labels:
-            sheet = sheet_keys.get(issue.sheet) or contract.find_sheet_key(issue.sheet)
+            sheet = contract.find_sheet_key(issue.sheet)  # the key the reader found it by
             labels[key] = contract.field_label(sheet, issue.field, lang)
         return labels[key]
 
@@ -48,8 +49,8 @@ def issues_table(plan: Plan, color: bool = False) -> str:
             lines.append(f"  {i.where.ljust(where_w)}  {field.ljust(field_w)}  "
                          f"{i.message}{value}")
         lines.append("")
-    lines.append(i18n.say("cli_counts", lang, errors=counts["error"],
-                            warnings=counts["warning"], infos=counts["info"]))
+    lines.append(i18n.say("cli_counts", lang, errors=counts[Severity.ERROR],
+                            warnings=counts[Severity.WARNING], infos=counts[Severity.INFO]))
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +85,7 @@ def print_rich_report(status: PlanStatus, console: Any = None) -> None:
             table.add_row(*[escape(str(c)) for c in r])
         console.print(table)
     errors = len(status.plan.errors)
-    warnings = sum(1 for i in status.plan.issues if i.severity == "warning")
+    warnings = sum(1 for i in status.plan.issues if i.severity == Severity.WARNING)
     if errors or warnings:
         console.print(escape(word(status, "r_problems", errors=errors, warnings=warnings)),
                       highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.write.report.common import cut, headline, sections, word
 
@@ -22,7 +23,7 @@ def to_text(status: PlanStatus, width: int | None = None) -> str:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in
                                           zip(r, widths, strict=False)).rstrip())
     errors = len(status.plan.errors)
-    warnings = sum(1 for i in status.plan.issues if i.severity == "warning")
+    warnings = sum(1 for i in status.plan.issues if i.severity == Severity.WARNING)
     if errors or warnings:
         lines += ["", word(status, "r_problems", errors=errors, warnings=warnings)]
     return "\n".join(lines) + "\n"
