@@ -26,12 +26,12 @@ from enrich import (
     q,
     set_cell,
 )
-from helpers import soffice_convert
+from helpers import SHARED, soffice_convert
 
 from milestone_sheets import load_plan
 from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+CORPUS = SHARED / "corpus" / "excel-made"
 pytestmark = [
     pytest.mark.soffice,
     pytest.mark.skipif(not CORPUS.is_dir(),

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from helpers import ROOT, SHARED
 
 from milestone_sheets.cli import cli
 from milestone_sheets.importer import NoTaskList, read_task_list
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real-plans"
+CORPUS = SHARED / "corpus" / "real-plans"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(),
                                 reason=f"the real-plans corpus is not at {CORPUS}")
 AS_OF = "2026-11-23"
@@ -254,7 +254,7 @@ def test_import_then_check_refresh_report(tmp_path, name):
 
 
 def test_readme_shows_the_real_output(tmp_path, monkeypatch):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = "$ msheets import 16_doordash_launch_plan.xlsx -o launch-plan.xlsx\n"
     shown = readme.split(command)[1].split("```")[0]
     monkeypatch.chdir(tmp_path)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers import HAND_AS_OF, hand_plan, soffice_convert, ssconvert
+from helpers import HAND_AS_OF, ROOT, hand_plan, soffice_convert, ssconvert
 
 from milestone_sheets import contract, evaluate, load_plan
 from milestone_sheets.cli import cli
@@ -264,7 +263,7 @@ def managed_pdfs(tmp_path_factory):
     from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
     d = tmp_path_factory.mktemp("managed")
-    samples = Path(__file__).resolve().parents[1] / "sample_workbooks"
+    samples = ROOT / "sample_workbooks"
     out = {}
     for lang, name, locale in (("en", "lean-plan-en", "en-US"),
                                ("fr", "campagne-digitale-fr", "fr-FR")):

@@ -59,7 +59,7 @@ from enrich import (
     threaded_refs,
     vml_boxes,
 )
-from helpers import need, soffice_convert
+from helpers import SHARED, need, soffice_convert
 from lxml import etree
 
 from milestone_sheets import contract, evaluate, i18n, load_plan
@@ -67,7 +67,7 @@ from milestone_sheets.cli import cli
 from milestone_sheets.plans import load_workbook_plan
 from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+CORPUS = SHARED / "corpus" / "excel-made"
 pytestmark = pytest.mark.skipif(
     not CORPUS.is_dir(),
     reason=f"{CORPUS} is absent: the Excel-made corpus sits beside the repository "
