@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from milestone_sheets import __version__, contract, i18n
-from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.errors import INTERNAL_ERROR_EXIT, MsheetsError
 
 if TYPE_CHECKING:
@@ -57,8 +56,8 @@ AS_OF = click.option("--as-of", type=DATE, default=None,
 def exit_code_of(exc: Exception, lang: str = "en") -> int:
     """Print one line for an exception, in `lang` (the plan's language), and return the exit
     code of contract section 7: a MsheetsError's own code (1 refused or bad option, 2 not
-    readable as a plan); 3 for anything else, a bug in msheets (MSHEETS_DEBUG=1 prints the
-    traceback first)."""
+    readable as a plan); 3 for anything else, a bug in msheets, `InternalError` included
+    (MSHEETS_DEBUG=1 prints the traceback first)."""
     if isinstance(exc, MsheetsError):
         click.echo(i18n.say("cli_error", lang, message=exc.message), err=True)
         return exc.exit_code
@@ -293,7 +292,8 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
     In place by default, keeping the previous version as PATH.bak. Only msheets'
     cells, notes and sheets change: images, charts, pivot tables, comments, macros
     and every other part of yours stay as they are. Refuses while the file is open
-    in Excel or LibreOffice.
+    in Excel or LibreOffice. Exit code: 0 when written, 1 when refused to keep the file
+    safe, 2 when the file cannot be read as a plan.
     """
     from milestone_sheets.write.refresh.pipeline import refresh_workbook
 
@@ -304,7 +304,7 @@ def refresh(path: Path, output: Path | None, as_of: date | None, dry_run: bool) 
     lang = plan.language
     for line in result.changes:
         click.echo(i18n.say("cli_would_change", lang, change=line) if dry_run else line)
-    warnings = sum(1 for i in plan.issues if i.severity == Severity.WARNING)
+    warnings = len(plan.warnings)
     summary = i18n.say("cli_summary", lang, **status.totals, errors=len(plan.errors),
                          warnings=warnings, issues=_title(plan, result.layout, "issues"))
     if dry_run:
@@ -345,12 +345,8 @@ def calendar(path: Path, output: Path, as_of: date | None) -> None:
 @friendly
 def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
     """Roll many plans (files, folders or globs) into one portfolio workbook."""
-    from milestone_sheets.write.rollup import (
-        collect_paths,
-        portfolio_totals,
-        read_plans,
-        write_portfolio,
-    )
+    from milestone_sheets.plans import collect_paths, read_plans
+    from milestone_sheets.write.rollup import write_portfolio
 
     paths = [p for p in collect_paths(list(plans)) if p.resolve() != output.resolve()]
     with without_gc_pauses():
@@ -359,7 +355,7 @@ def rollup(plans: tuple[str, ...], output: Path, as_of: date | None) -> None:
     for path, message in result.failures:
         click.echo(f"skipped {path}: {message}", err=True)
     totals = "; ".join(f"{cur} {t['planned']:,.2f} planned, {t['actual']:,.2f} spent"
-                       for cur, t in sorted(portfolio_totals(result).items()))
+                       for cur, t in sorted(result.portfolio.totals.items()))
     click.echo(f"Wrote {output}: {len(result.statuses)} plan(s) rolled up"
                f"{', ' + str(len(result.failures)) + ' skipped' if result.failures else ''}. "
                f"{totals}")
@@ -391,8 +387,8 @@ def import_cmd(source: Path, output: Path, sheet: str | None, maps: tuple[str, .
     """Start a plan from the task list you already keep.
 
     SOURCE: .xlsx, .xlsm, .xls, .ods, .csv, .tsv or MS Project XML. Prints the columns it
-    read as which field, what it skipped and why. Exit 0 written, 1 when OUTPUT exists
-    (see --force), 2 when SOURCE holds no task list or cannot be read (nothing written).
+    read as which field, what it skipped and why. Exit code: 0 written (or dry run), 1 refused
+    (the output exists), 2 when SOURCE holds no task list or cannot be read.
     """
     from milestone_sheets.importer import import_plan, parse_pairs, summary_lines
 

@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from milestone_sheets.contract.vocab import Severity
+from milestone_sheets.contract.vocab import Direction, MilestoneType, Severity, Status
 
-SEVERITIES = tuple(Severity)  # error, warning, info: the order issues are listed in
 # Units that make a metric a percentage (its values read on one scale, as fractions)
 PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pourcent", "pourcentage", "pct"})
 
@@ -53,7 +52,7 @@ class Milestone:
     phase: str | None = None
     strategy: str | None = None
     tactic: str | None = None
-    type: str = "Implementation"
+    type: MilestoneType = MilestoneType.IMPLEMENTATION
     owner: str | None = None  # Team's spelling when matched, else as typed
     owner_known: bool = False
     start: date | None = None  # as typed (None when blank or invalid)
@@ -62,7 +61,7 @@ class Milestone:
     actual: float | None = None
     effort: float | None = None
     pct: float | None = None  # fraction 0..1
-    status: str = "Not started"
+    status: Status = Status.NOT_STARTED
     completed: date | None = None
     deliverable: str | None = None
     depends_on: list[str] = field(default_factory=list)
@@ -82,7 +81,7 @@ class Metric:
     row: int
     name: str
     unit: str | None = None
-    direction: str | None = None  # as typed (English), None = inferred
+    direction: Direction | None = None  # as typed, None = inferred
     baseline: float | None = None
     baseline_date: date | None = None
     target: float | None = None
@@ -163,7 +162,7 @@ class SheetLayout:
     last_row: int
     rows: list[int] = field(default_factory=list, repr=False)  # the data rows read, in order
     # column key -> each data row's value as typed (None when blank), in the order of `rows`
-    cells: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -201,6 +200,10 @@ class Plan:
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == Severity.ERROR]
 
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == Severity.WARNING]
+
     def milestones_frame(self) -> Any:
         """The milestones as a pandas DataFrame, one row per milestone (for analysts)."""
         import pandas as pd
@@ -209,4 +212,5 @@ class Plan:
         for r in rows:
             r["depends_on"] = ", ".join(r["depends_on"])
             del r["budget_per_month"]  # how the Budget was typed: not a column for analysts
+            r["type"], r["status"] = str(r["type"]), str(r["status"])  # plain text columns
         return pd.DataFrame(rows)

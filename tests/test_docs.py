@@ -96,16 +96,21 @@ def test_usage_line_matches_help(command):
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_help_exit_codes_match_readme(command):
-    """An exit code the help text of a command promises is the one its README section says."""
+    """The exit codes a command's --help promises are said in the same words in its README
+    section, and a section that lists exit codes has its help list them too."""
     from click.testing import CliRunner
 
     help_text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
     section = " ".join(README.split(f"### msheets {command}")[1].split("\n### ")[0].split())
-    promised = [pair for sentence in re.findall(r"\bexits? (\d when [^.;]*)", help_text)
-                for pair in re.findall(r"(\d) when ([a-z ]+?)(?:,|$)", sentence)]
-    for code, meaning in promised:
-        assert re.search(fr"\b{code} when {meaning}", section), (
-            f"msheets {command} --help says exit {code} when {meaning}; the README does not")
+    promised = re.search(r"\bexit(?: code:)? (\d[^.]*)\.", help_text, re.I)
+    if "Exit code:" not in section:
+        assert promised is None, f"msheets {command} --help lists exit codes; its README not"
+        return
+    assert promised, f"the README lists exit codes of msheets {command}; its --help does not"
+    clauses = promised.group(1).split(", ")
+    assert {c[0] for c in clauses} >= {"0", "1", "2"}, clauses
+    for clause in clauses:
+        assert clause in section, f"msheets {command} --help says {clause!r}; the README does not"
 
 
 def test_overview_examples_are_commands():

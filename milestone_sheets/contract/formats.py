@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from milestone_sheets import i18n
 from milestone_sheets.contract.vocab import Health, MetricHealth
 
 # Fill colours of the Health cell (text always says the health too).
@@ -26,6 +27,14 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "
                     "AUD": "A$"}
 
 
+def _symbol(currency: str) -> tuple[str, bool]:
+    """The symbol of a currency code and whether it follows the amount: "$" before, "€",
+    "CHF" and codes without a symbol ("SEK") after, with a space."""
+    cur = currency.upper()
+    sym = CURRENCY_SYMBOLS.get(cur, cur)
+    return sym, cur in ("EUR", "CHF") or sym == cur
+
+
 def money_format(currency: str) -> str:
     """Excel number format for amounts in the plan currency.
 
@@ -33,11 +42,20 @@ def money_format(currency: str) -> str:
     LibreOffice in a French locale reads an unquoted space after `0` as its thousands
     separator and saves `#,##0 "€"` as `#,##0,\\€`, which divides every amount by 1,000.
     """
-    cur = currency.upper()
-    sym = CURRENCY_SYMBOLS.get(cur, cur)
-    if cur in ("EUR", "CHF") or sym == cur:
+    sym, after = _symbol(currency)
+    if after:
         return f'#,##0" {sym}";-#,##0" {sym}"'
     return f'"{sym}"#,##0;-"{sym}"#,##0'
+
+
+def format_money(value: float, currency: str, lang: str) -> str:
+    """An amount as text, its symbol placed as `money_format` places it ("CA$1,234",
+    "-$50", "1 234 €" in French): whole from 100 up, else to the cent."""
+    sym, after = _symbol(currency)
+    whole = abs(value) >= 100 or float(value).is_integer()
+    amount = i18n.format_number(abs(value), ",.0f" if whole else ",.2f", lang)
+    sign = "-" if value < 0 and amount.strip("0,. ") else ""
+    return f"{sign}{amount} {sym}" if after else f"{sign}{sym}{amount}"
 
 
 DATE_FORMAT = "d mmm yyyy"

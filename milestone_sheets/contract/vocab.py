@@ -7,108 +7,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 from milestone_sheets.i18n import Label, normalize, say, text, word
 
-# --------------------------------------------------------------------------- choices
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The values of a dropdown, in both languages."""
-
-    values: tuple[Label, ...]
-    default: str | None = None
-
-    def names(self, lang: str) -> list[str]:
-        return [v(lang) for v in self.values]
-
-    def lookup(self, text: str) -> str | None:
-        """The English value a typed value stands for, or None."""
-        return _choice_index(self).get(normalize(text))
-
-
-@functools.cache
-def _choice_index(choices: Choices) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for v in choices.values:
-        for k in v.match_keys():
-            out.setdefault(k, v.en)
-    return out
-
-
-CHOICES = {
-    "type": Choices(
-        (
-            Label("choices.type.implementation", ("Mise en oeuvre",)),
-            Label("choices.type.validation"),
-            Label("choices.type.plan_review", ("Review",)),
-            Label("choices.type.metric_target", ("Metric", "Target")),
-        ),
-        default="Implementation",
-    ),
-    "status": Choices(
-        (
-            Label("choices.status.not_started"),  # "Not begun" is a synonym (with an info)
-            Label("choices.status.in_progress"),
-            Label("choices.status.done"),
-            Label("choices.status.on_hold"),
-            Label("choices.status.cancelled", ("Canceled",)),
-        ),
-        default="Not started",
-    ),
-    "direction": Choices(
-        (Label("choices.direction.increase", ("Up", "Higher")),
-         Label("choices.direction.decrease", ("Down", "Lower"))),
-    ),
-}
-
-# Status words real trackers use (contract section 3), en and fr: read as the status they
-# stand for, with an info issue saying so. The import command uses the same table.
-STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "On hold": ("Blocked", "Paused", "Waiting", "Deferred", "Bloqué", "En attente", "Reporté",
-                "Suspendu"),
-    "Not started": ("Backlog", "To do", "Todo", "Planned", "Scheduled", "Draft", "Not begun",
-                    "Open", "New", "YTS", "Yet to start", "Not yet started", "À faire",
-                    "Prévu", "Planifié", "Brouillon"),
-    "In progress": ("Started", "WIP", "Ongoing", "In review", "Ready for review", "Active",
-                    "Doing", "In development", "Commencé", "En revue", "En cours de revue"),
-    "Done": ("Complete", "Completed", "Closed", "Resolved", "Finished", "Delivered", "Fait",
-             "Fini", "Livré", "Clos", "Fermé", "Résolu", "Achevé"),
-    "Cancelled": ("Dropped", "Won't do", "Wont do", "Abandoned", "Canceled", "Abandonné",
-                  "Annulée"),
-}
-
-
-@functools.cache
-def _status_synonym_index() -> dict[str, str]:
-    return {normalize(word): status for status, words in STATUS_SYNONYMS.items()
-            for word in words}
-
-
-def status_synonym(text: str) -> str | None:
-    """The status a tracker's word stands for ("Blocked" -> "On hold"), or None."""
-    return _status_synonym_index().get(normalize(text))
-
-# --------------------------------------------------------------------------- labels
-
-
-def health_label(health: str, lang: str) -> str:
-    """A milestone's health in `lang`: "On hold" is "En pause" in French."""
-    return Health(health).label(lang)
-
-
-def metric_status_label(status: str, lang: str) -> str:
-    """A metric's status in `lang`: "Behind" is "En retard" in French."""
-    return MetricHealth(status).label(lang)
-
-
-def choice_label(kind: str, english: str, lang: str) -> str:
-    """A dropdown value (its English name) in `lang`: "On hold" is "En pause" in French."""
-    return next((v(lang) for v in CHOICES[kind].values if v.en == english), english)
-
-
-# --------------------------------------------------------------------------- closed sets
+# --------------------------------------------------------------------------- dropdowns
 # The English names are the values: they are what the JSON report says and what a plan's
 # cells hold in an English workbook; the words shown in French come from the catalogue.
 
@@ -137,6 +40,116 @@ class Direction(StrEnum):
 
     INCREASE = "Increase"
     DECREASE = "Decrease"
+
+
+# --------------------------------------------------------------------------- choices
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class Choices(Generic[E]):
+    """The values of a dropdown, in both languages; `enum` holds their English names."""
+
+    enum: type[E]
+    values: tuple[Label, ...]
+    default: E | None = None
+
+    def names(self, lang: str) -> list[str]:
+        return [v(lang) for v in self.values]
+
+    def lookup(self, text: str) -> E | None:
+        """The value (its enum member) a typed value stands for, or None."""
+        english = _choice_index(self).get(normalize(text))
+        return None if english is None else self.enum(english)
+
+
+@functools.cache
+def _choice_index(choices: Choices[Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in choices.values:
+        for k in v.match_keys():
+            out.setdefault(k, v.en)
+    return out
+
+
+CHOICES: dict[str, Choices[Any]] = {
+    "type": Choices(
+        MilestoneType,
+        (
+            Label("choices.type.implementation", ("Mise en oeuvre",)),
+            Label("choices.type.validation"),
+            Label("choices.type.plan_review", ("Review",)),
+            Label("choices.type.metric_target", ("Metric", "Target")),
+        ),
+        default=MilestoneType.IMPLEMENTATION,
+    ),
+    "status": Choices(
+        Status,
+        (
+            Label("choices.status.not_started"),  # "Not begun" is a synonym (with an info)
+            Label("choices.status.in_progress"),
+            Label("choices.status.done"),
+            Label("choices.status.on_hold"),
+            Label("choices.status.cancelled", ("Canceled",)),
+        ),
+        default=Status.NOT_STARTED,
+    ),
+    "direction": Choices(
+        Direction,
+        (Label("choices.direction.increase", ("Up", "Higher")),
+         Label("choices.direction.decrease", ("Down", "Lower"))),
+    ),
+}
+
+# Status words real trackers use (contract section 3), en and fr: read as the status they
+# stand for, with an info issue saying so. The import command uses the same table.
+STATUS_SYNONYMS: dict[Status, tuple[str, ...]] = {
+    Status.ON_HOLD: ("Blocked", "Paused", "Waiting", "Deferred", "Bloqué", "En attente",
+                     "Reporté", "Suspendu"),
+    Status.NOT_STARTED: ("Backlog", "To do", "Todo", "Planned", "Scheduled", "Draft",
+                         "Not begun", "Open", "New", "YTS", "Yet to start", "Not yet started",
+                         "À faire", "Prévu", "Planifié", "Brouillon"),
+    Status.IN_PROGRESS: ("Started", "WIP", "Ongoing", "In review", "Ready for review", "Active",
+                         "Doing", "In development", "Commencé", "En revue",
+                         "En cours de revue"),
+    Status.DONE: ("Complete", "Completed", "Closed", "Resolved", "Finished", "Delivered", "Fait",
+                  "Fini", "Livré", "Clos", "Fermé", "Résolu", "Achevé"),
+    Status.CANCELLED: ("Dropped", "Won't do", "Wont do", "Abandoned", "Canceled", "Abandonné",
+                       "Annulée"),
+}
+
+
+@functools.cache
+def _status_synonym_index() -> dict[str, Status]:
+    return {normalize(word): status for status, words in STATUS_SYNONYMS.items()
+            for word in words}
+
+
+def status_synonym(text: str) -> Status | None:
+    """The status a tracker's word stands for ("Blocked" -> "On hold"), or None."""
+    return _status_synonym_index().get(normalize(text))
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def health_label(health: str, lang: str) -> str:
+    """A milestone's health in `lang`: "On hold" is "En pause" in French."""
+    return Health(health).label(lang)
+
+
+def metric_status_label(status: str, lang: str) -> str:
+    """A metric's status in `lang`: "Behind" is "En retard" in French."""
+    return MetricHealth(status).label(lang)
+
+
+def choice_label(kind: str, english: str, lang: str) -> str:
+    """A dropdown value (its English name) in `lang`: "On hold" is "En pause" in French."""
+    return next((v(lang) for v in CHOICES[kind].values if v.en == english), english)
+
+
+# --------------------------------------------------------------------------- health
 
 
 class Health(StrEnum):

@@ -3,7 +3,7 @@ this module, read on first use and once per process.
 
 JSON rather than TOML: the two files parse in half a millisecond with the standard library's
 C parser, where tomllib takes 25 ms a command (import and both files), and JSON is the format
-translation tools read. Both files have the same keys in the same order (tests/test_i18n.py).
+translation tools read. Both files have the same keys in the same order (tests/i18n/test_i18n.py).
 Words msheets only reads, never shows (header aliases, status synonyms, the header words of
 `msheets import`), stay in the code beside what they stand for."""
 

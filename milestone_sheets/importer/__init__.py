@@ -7,7 +7,7 @@
 The stages: `sources` reads the file (workbook sheets, CSV, MS Project XML), `table` finds the
 task list in a sheet and reads its columns as fields (`mapping` holds the header words and
 value rules), `outline` tells headings from tasks, `build` makes the milestones, and
-`template.write_new_workbook` writes them into the generator's workbook (dropdowns,
+`write.new_workbook` writes them into the generator's workbook (dropdowns,
 validation and the Guide included).
 """
 
@@ -78,7 +78,7 @@ def _field_maps(maps: Mapping[str, str | None]) -> dict[str, str | None]:
 
 
 def _options(maps: Mapping[str, str | None] | None, status_map: Mapping[str, str] | None,
-             lang: str | None) -> tuple[dict[str, str | None], dict[str, str]]:
+             lang: str | None) -> tuple[dict[str, str | None], dict[str, Status]]:
     """The options checked: fields of --map, statuses of --status-map, the language."""
     field_maps = _field_maps(maps or {})
     try:
@@ -114,7 +114,7 @@ def read_rows(rows: Sequence[Sequence[Any]], name: str = "Sheet1", *,
 
 
 def _read(src: Source, sheet: str | None, field_maps: dict[str, str | None],
-          statuses: dict[str, str], lang: str | None, today: date) -> ImportedPlan:
+          statuses: dict[str, Status], lang: str | None, today: date) -> ImportedPlan:
     path = src.path
     settings = dict(src.settings)
     notes: list[Note] = []

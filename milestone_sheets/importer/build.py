@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Status
 from milestone_sheets.importer import mapping as mp
 from milestone_sheets.importer.model import ImportedMilestone, Note, Pred, TaskRow
 from milestone_sheets.importer.outline import Outline, outline
@@ -45,7 +46,7 @@ class Built:
 @dataclass
 class Options:
     lang: str = "en"
-    status_map: dict[str, str] = field(default_factory=dict)  # normalized word -> English
+    status_map: dict[str, Status] = field(default_factory=dict)  # normalized word -> status
     date_order: str = "MDY"  # for text dates whose column does not prove an order
     default_year: int = 2000
     id_title: str = "ID"  # the source's ID column, kept when its IDs cannot be used
@@ -201,9 +202,9 @@ def _milestone(row: TaskRow, ancestors: list[str], reader: _Reader, opts: Option
     done_flag = mp.parse_bool(v.get("done_flag"))
     if m.status is None:
         if (m.pct is not None and m.pct >= 1) or m.completed is not None or done_flag:
-            m.status = "Done"
+            m.status = Status.DONE
         elif m.pct is not None and 0 < m.pct < 1:
-            m.status = "In progress"
+            m.status = Status.IN_PROGRESS
     from milestone_sheets.importer.table import wbs_key
 
     wbs = wbs_key(v.get("wbs"))

@@ -4,7 +4,7 @@ One table (`HEADER_WORDS`) holds the header words real trackers, Gantt templates
 use, in English and French, best first: "Task name" beats "Description" for the milestone,
 "Due date" beats "End date" for Due. A column is only taken for a field when its values fit
 (a TRUE/FALSE column never becomes a date; a "Status_RAG" of Red/Amber/Green is no status).
-The status vocabulary is the schema's (`contract.status_synonym`), not repeated here.
+The status vocabulary is the contract's (`contract.status_synonym`), not repeated here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.vocab import Status
 from milestone_sheets.importer.model import Pred
 from milestone_sheets.read.values import (
     MONTHS,
@@ -25,8 +26,8 @@ from milestone_sheets.read.values import (
     normalize_words,
     parse_date,
     parse_number,
-    serial_to_date,
 )
+from milestone_sheets.xlsx.cells import serial_to_date
 
 # --------------------------------------------------------------------------- fields
 
@@ -305,9 +306,9 @@ _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})\b")
 SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31
 
 
-def read_date(raw: object, order: str = "MDY",
-              default_year: int | None = None) -> tuple[date | None, str | None]:
-    """(date, None), (None, None) for a blank, (None, 'tbd') for TBD/N/A, or (None, error).
+def read_date(raw: object, order: str, default_year: int) -> tuple[date | None, str | None]:
+    """(date, None), (None, None) for a blank, (None, 'tbd') for TBD/N/A, or (None, error);
+    `default_year` for a date typed without a year ("Mar 3", "Q3").
 
     Also reads Jira's '24/Mar/26 12:00 AM' and ISO with time and zone (the date as written).
     """
@@ -343,7 +344,7 @@ def read_date(raw: object, order: str = "MDY",
             d = _safe_date(year, month, int(m[1]))
             if d:
                 return d, None
-    p = parse_date(s, order, default_year)
+    p = parse_date(s, order, default_year=default_year)
     if p.error or p.value is None:
         return None, f"cannot read {s!r} as a date"
     return p.value, None
@@ -487,21 +488,21 @@ def split_owners(raw: object) -> list[str]:
     return out
 
 
-def status_map_index(pairs: dict[str, str]) -> dict[str, str]:
-    """--status-map FROM=TO pairs as normalized FROM -> English status (TO checked)."""
-    out: dict[str, str] = {}
+def status_map_index(pairs: dict[str, str]) -> dict[str, Status]:
+    """--status-map FROM=TO pairs as normalized FROM -> status (TO checked)."""
+    out: dict[str, Status] = {}
     for src, dst in pairs.items():
-        english = contract.CHOICES["status"].lookup(dst) or contract.status_synonym(dst)
-        if english is None:
+        status = contract.CHOICES["status"].lookup(dst) or contract.status_synonym(dst)
+        if status is None:
             names = ", ".join(contract.CHOICES["status"].names("en"))
             raise ValueError(f"--status-map {src}={dst}: {dst!r} is not a status; use one of "
                              f"{names} (or their French names)")
-        out[i18n.normalize(src)] = english
+        out[i18n.normalize(src)] = status
     return out
 
 
-def map_status(raw: object, overrides: dict[str, str]) -> str | None:
-    """The English status a source's word stands for ('YTS' -> Not started), or None."""
+def map_status(raw: object, overrides: dict[str, Status]) -> Status | None:
+    """The status a source's word stands for ('YTS' -> Not started), or None."""
     s = text(raw)
     if s is None:
         return None

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from milestone_sheets.contract.vocab import Status
+
 
 @dataclass(frozen=True)
 class Pred:
@@ -78,7 +80,7 @@ class ImportedMilestone:
     actual: float | None = None
     effort: float | None = None
     pct: float | None = None
-    status: str | None = None  # English name of contract.CHOICES["status"]
+    status: Status | None = None
     deliverable: str | None = None
     depends_on: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

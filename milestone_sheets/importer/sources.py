@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from milestone_sheets.contract.vocab import Status
 from milestone_sheets.errors import PlanError
 from milestone_sheets.importer import mapping as mp
 from milestone_sheets.importer.model import ColumnChoice, Pred, TaskRow
@@ -325,7 +326,7 @@ def _mspdi_task(task: Any, owners: dict[str, list[str]],
     if _val(f, "Summary") is not None:
         values["summary_flag"] = _val(f, "Summary") == "1"
     if _val(f, "Active") == "0":
-        values["status"] = "Cancelled"
+        values["status"] = Status.CANCELLED
     if uid in owners:
         values["owner"] = owners[uid]
     notes = _val(f, "Notes")

@@ -4,11 +4,12 @@ plus issues.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from enum import StrEnum
 from functools import partial
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.contract.vocab import Severity
@@ -30,6 +31,8 @@ from milestone_sheets.read.values import (
     parse_status,
 )
 from milestone_sheets.xlsx.cells import cell_ref, column_letter
+
+E = TypeVar("E", bound=StrEnum)
 
 # --------------------------------------------------------------------------- tables
 
@@ -75,6 +78,57 @@ def _by_value(values: list[Any], convert: Callable[[Any], Any]) -> tuple[list[An
     return list(map(table.__getitem__, values)), list(table.values())
 
 
+class IssueLog:
+    """The issues found on an input sheet, each at its cell, quoting the value typed there
+    unless told another: the reader's (`SheetReader`) and validation's alike. `rows` and
+    `typed` are the sheet's data rows and their values as typed (`SheetLayout`)."""
+
+    def __init__(self, title: str, columns: Mapping[str, int], lang: str,
+                 rows: Sequence[int] = (), typed: Mapping[str, list[Any]] | None = None) -> None:
+        self.title = title
+        self.columns = columns
+        self.lang = lang
+        self.rows = rows
+        self.typed_values = typed or {}
+        self._index: dict[int, int] | None = None  # row -> index in `rows`, when first needed
+        self.found: list[tuple[int, int, Issue]] = []  # (row, column, issue), as recorded
+
+    def say(self, key: str, **values: object) -> str:
+        """A message of the catalogue in the plan's language."""
+        return i18n.say(key, self.lang, **values)
+
+    def number(self, value: float, spec: str = "g") -> str:
+        """A number as the plan's language writes it (1,234.50 or 1 234,50)."""
+        return i18n.format_number(value, spec, self.lang)
+
+    def ref(self, key: str, row: int) -> str:
+        """Column `key`'s cell in `row` (A1), "" when the sheet has no such column."""
+        col = self.columns.get(key)
+        return cell_ref(row, col) if col else ""
+
+    def typed(self, key: str, row: int) -> Any:
+        """The value typed in column `key` of `row` (None when blank)."""
+        values = self.typed_values.get(key)
+        if values is None:
+            return None
+        if self._index is None:
+            self._index = {r: i for i, r in enumerate(self.rows)}
+        i = self._index.get(row)
+        return None if i is None else values[i]
+
+    def issue(self, severity: Severity, key: str, row: int, message: str,
+              value: Any = None) -> None:
+        """Record an issue at column `key` of `row` (value: the cell's as typed, by default)."""
+        self.found.append((row, self.columns.get(key, 0), Issue(
+            severity, self.title, self.ref(key, row), key,
+            self.typed(key, row) if value is None else value, message, row)))
+
+    def in_order(self) -> list[Issue]:
+        """The issues recorded, row by row and left to right (in the order recorded within a
+        cell)."""
+        return [issue for _, _, issue in sorted(self.found, key=lambda t: (t[0], t[1]))]
+
+
 class SheetReader:
     """The data rows of an input sheet, read column by column.
 
@@ -89,7 +143,6 @@ class SheetReader:
                  default_year: int, lang: str = "en") -> None:
         self.title = grid.title
         self.lang = lang
-        self._issues: list[tuple[int, int, Issue]] = []
         self.columns = {k: c for k, c in layout.columns.items()
                         if not contract.column(sheet_key, k).managed}
         first = max(0, layout.header_row - grid.row0)  # index of the first data row
@@ -107,23 +160,26 @@ class SheetReader:
         keep = {i for i, values in enumerate(zip(*cells.values(), strict=True))
                 if values.count(None) != len(values)}
         by_ref = {column_letter(c): k for k, c in self.columns.items()}
+        no_value: list[tuple[str, int]] = []  # (column key, row) of formulas without a value
         for ref in sorted(grid.no_value):
             letters = ref.rstrip("0123456789")
             at, number = by_ref.get(letters), int(ref[len(letters):])
             if at is not None and number in numbers:
                 keep.add(number - numbers.start)
-                self._issues.append((number, self.columns[at], Issue(
-                    Severity.WARNING, self.title, ref, at, None, self.say("i_no_value"), number)))
+                no_value.append((at, number))
         if len(keep) < len(rows):
             kept = sorted(keep)
             cells = {k: [v[i] for i in kept] for k, v in cells.items()}
             self.rows = [numbers[i] for i in kept]
         else:
             self.rows = list(numbers)
-        self.cells = cells
+        self.typed = cells
+        self.log = IssueLog(self.title, self.columns, lang, self.rows, cells)
+        for at, number in no_value:
+            self.log.issue(Severity.WARNING, at, number, self.say("i_no_value"))
         self._parsers: dict[str, Callable[[Any], Parsed]] = {
-            "date": lambda raw: parse_date(raw, date_order, default_year, grid.date_1904,
-                                           lang),
+            "date": lambda raw: parse_date(raw, date_order, default_year=default_year,
+                                           date_1904=grid.date_1904, lang=lang),
             "number": partial(parse_number, lang=lang),
             "percent": partial(parse_percent, lang=lang),
             "money": partial(parse_money, lang=lang),
@@ -139,39 +195,35 @@ class SheetReader:
         return len(self.rows)
 
     def say(self, key: str, **values: object) -> str:
-        """A message of the catalogue in the plan's language."""
-        return i18n.say(key, self.lang, **values)
+        return self.log.say(key, **values)
 
     def number(self, value: float, spec: str = "g") -> str:
-        """A number as the plan's language writes it (1,234.50 or 1 234,50)."""
-        return i18n.format_number(value, spec, self.lang)
+        return self.log.number(value, spec)
 
     def ref(self, key: str, i: int) -> str:
-        col = self.columns.get(key)
-        return cell_ref(self.rows[i], col) if col else ""
+        """Column `key`'s cell in data row `i` (A1), "" when the sheet has no such column."""
+        return self.log.ref(key, self.rows[i])
 
     def raw(self, key: str, i: int) -> Any:
         """The raw value of column `key` in data row `i` (None when blank)."""
-        values = self.cells.get(key)
+        values = self.typed.get(key)
         return None if values is None else values[i]
 
     def issue(self, severity: Severity, key: str, i: int, message: str,
               value: Any = None) -> None:
         """Record an issue at column `key` of data row `i` (value: the cell's, by default)."""
-        self._issues.append((self.rows[i], self.columns.get(key, 0), Issue(
-            severity, self.title, self.ref(key, i), key,
-            self.raw(key, i) if value is None else value, message, self.rows[i])))
+        self.log.issue(severity, key, self.rows[i], message, value)
 
     def issues_in_order(self) -> list[Issue]:
         """The issues recorded, row by row and left to right."""
-        return [issue for _, _, issue in sorted(self._issues, key=lambda t: (t[0], t[1]))]
+        return self.log.in_order()
 
     def _column(self, key: str) -> list[Any]:
-        values = self.cells.get(key)
+        values = self.typed.get(key)
         return [None] * len(self.rows) if values is None else values
 
     def texts(self, key: str) -> list[str | None]:
-        """Clean text of each cell (parsing.clean_text)."""
+        """Clean text of each cell (read.values.clean_text)."""
         return _by_value(self._column(key), clean_text)[0]
 
     def parsed(self, kind: str, key: str) -> tuple[list[Parsed], bool]:
@@ -219,9 +271,10 @@ class SheetReader:
         """The IDs listed in each cell ('M-001, M-002')."""
         return [parse_ids(raw) for raw in self._column(key)]
 
-    def choices(self, key: str, kind: str) -> list[str | None]:
-        """Dropdown values (contract.CHOICES[kind]) in English; unknown ones are errors, and a
-        synonym ("Blocked" for On hold) is an info saying what it was read as."""
+    def choices(self, key: str, enum: type[E]) -> list[E | None]:
+        """Dropdown values (of the contract.CHOICES whose enum is `enum`); unknown ones are
+        errors, and a synonym ("Blocked" for On hold) is an info saying what it was read as."""
+        kind = next(k for k, c in contract.CHOICES.items() if c.enum is enum)
         out, noted = self.parsed(kind, key)
         for i, p in enumerate(out if noted else ()):
             if p.error:

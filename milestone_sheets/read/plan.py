@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from milestone_sheets import contract, i18n
-from milestone_sheets.contract.vocab import Severity
+from milestone_sheets.contract.vocab import Direction, MilestoneType, Severity, Status
 from milestone_sheets.errors import PlanError
 from milestone_sheets.model import (
     HISTORY_KEYS,
@@ -54,15 +54,16 @@ def read_plan(path: str | Path, as_of: date | None = None,
     (`rules.validate`; `plans.load_plan` reads and checks).
 
     `as_of` (the --as-of option) wins over the Settings sheet's As-of date, which
-    wins over `today` (default: the system date, read here and only here).
+    wins over `today` (default: the system date, read here and only here). A date typed
+    without a year ("Mar 3", "Q3") is in the as-of date's year.
     """
     path = Path(path)
     pkg = open_package(path)
-    book = Workbook(path, pkg)
+    workbook = Workbook(path, pkg)
     try:
-        return _read(path, book, as_of, today or date.today())
+        return _read(path, workbook, as_of, today or date.today())
     finally:
-        book.close()
+        workbook.close()
 
 
 def plan_language(path: str | Path) -> str | None:
@@ -71,12 +72,12 @@ def plan_language(path: str | Path) -> str | None:
     plan a command could not go through with (open in Excel, say)."""
     try:
         pkg = open_package(Path(path))  # the same safety checks as for reading it
-        book = Workbook(Path(path), pkg)
+        workbook = Workbook(Path(path), pkg)
     except Exception:
         return None
     try:
         titles: dict[str, str] = {}
-        for title in book.titles:
+        for title in workbook.titles:
             key = contract.find_sheet_key(title)
             if key:
                 titles.setdefault(key, title)
@@ -84,7 +85,7 @@ def plan_language(path: str | Path) -> str | None:
             return None
         lang = _detect_language(titles)
         if "settings" in titles:
-            grid = book.grid(titles["settings"])
+            grid = workbook.grid(titles["settings"])
             found = find_header(grid, "settings")
             columns = found[1] if found else {"setting": 1, "value": 2}
             for row in range(grid.row0 + 1, grid.last_row + 1):
@@ -96,25 +97,25 @@ def plan_language(path: str | Path) -> str | None:
     except Exception:
         return None
     finally:
-        book.close()
+        workbook.close()
 
 
-def _read(path: Path, book: Workbook, as_of: date | None,
+def _read(path: Path, workbook: Workbook, as_of: date | None,
           today: date) -> tuple[Plan, WorkbookLayout]:
     titles: dict[str, str] = {}
-    for title in book.titles:
+    for title in workbook.titles:
         key = contract.find_sheet_key(title)
         if key and key not in titles:
             titles[key] = title
     if "milestones" not in titles:
         raise PlanError(f"{path.name}: no Milestones sheet (fr: Jalons); sheets are "
-                        f"{', '.join(book.titles) or 'none'}. Use a workbook made by "
+                        f"{', '.join(workbook.titles) or 'none'}. Use a workbook made by "
                         "`msheets new`, or rename the milestone sheet to Milestones.")
     issues: list[Issue] = []
-    grids = {k: book.grid(t) for k, t in titles.items()
+    grids = {k: workbook.grid(t) for k, t in titles.items()
              if k in contract.INPUT_SHEETS or k in ("baseline", "history")}
     if "summary" in titles:
-        grids["summary"] = book.grid(titles["summary"], nrows=HEADER_SCAN_ROWS)
+        grids["summary"] = workbook.grid(titles["summary"], nrows=HEADER_SCAN_ROWS)
     layouts: dict[str, SheetLayout] = {}
     for key in contract.INPUT_SHEETS:
         if key not in grids:
@@ -154,17 +155,17 @@ def _read(path: Path, book: Workbook, as_of: date | None,
         plan.readings = _read_log(grids["metric_log"], layout, plan, year)
     plan.milestones = _read_milestones(grids["milestones"], layout, plan, year)
     if "baseline" in grids:
-        plan.baseline = _read_baseline(grids["baseline"])
+        plan.baseline = _read_baseline(grids["baseline"], year)
     if "history" in grids:
-        plan.history = _read_history(grids["history"])
+        plan.history = _read_history(grids["history"], year)
     if "summary" in grids:
-        plan.refreshed_as_of = _read_refreshed_as_of(grids["summary"])
+        plan.refreshed_as_of = _read_refreshed_as_of(grids["summary"], year)
     return plan, layout
 
 
 def _detect_language(titles: dict[str, str]) -> str:
-    ms = titles.get("milestones", "")
-    return "fr" if i18n.normalize(ms) == i18n.normalize("Jalons") else "en"
+    milestones_title = titles.get("milestones", "")
+    return "fr" if i18n.normalize(milestones_title) == i18n.normalize("Jalons") else "en"
 
 
 def _language_value(raw: Any) -> str | None:
@@ -211,7 +212,7 @@ def _read_settings(grid: Grid | None, layout: SheetLayout | None, titles: dict[s
         if setting.kind == "text":
             setattr(s, key, clean_text(value) or getattr(s, key))
         elif setting.kind == "date":
-            p = parse_date(value, s.date_order, today.year, lang=lang)
+            p = parse_date(value, s.date_order, default_year=today.year, lang=lang)
             if p.error:
                 bad(key, value, row, col, p.error)
             else:
@@ -234,7 +235,7 @@ def _sheet(grid: Grid, layout: SheetLayout, sheet_key: str, settings: Settings,
 def _done(s: SheetReader, layout: SheetLayout) -> list[Issue]:
     """A sheet read: its data rows and cells as typed kept in its layout (validation quotes
     them), its issues in the order of the sheet."""
-    layout.rows, layout.cells = s.rows, s.cells
+    layout.rows, layout.typed = s.rows, s.typed
     return s.issues_in_order()
 
 
@@ -267,7 +268,7 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
                   year: int) -> list[Metric]:
     s = _sheet(grid, layout, "metrics", settings, year)
     metrics: list[Metric] = []
-    columns = zip(s.texts("metric"), s.texts("unit"), s.choices("direction", "direction"),
+    columns = zip(s.texts("metric"), s.texts("unit"), s.choices("direction", Direction),
                   s.numbers("baseline"), s.dates("baseline_date"), s.numbers("target"),
                   s.dates("target_date"), s.numbers("current"), s.texts("owner"),
                   s.texts("notes"), strict=True)
@@ -286,10 +287,10 @@ def _read_metrics(grid: Grid, layout: SheetLayout, issues: list[Issue], settings
     return metrics
 
 
-def _read_log(grid: Grid, book: WorkbookLayout, plan: Plan, year: int) -> list[Reading]:
-    layout = book.sheets["metric_log"]
+def _read_log(grid: Grid, workbook: WorkbookLayout, plan: Plan, year: int) -> list[Reading]:
+    layout = workbook.sheets["metric_log"]
     s = _sheet(grid, layout, "metric_log", plan.settings, year)
-    metrics_title = book.titles.get("metrics") or contract.sheet_title("metrics", plan.language)
+    metrics_title = workbook.titles.get("metrics") or contract.sheet_title("metrics", plan.language)
     known = {i18n.normalize(m.name): m for m in plan.metrics}
     readings: list[Reading] = []
     for i, (when, name, value) in enumerate(zip(s.dates("date"), s.texts("metric"),
@@ -305,7 +306,7 @@ def _read_log(grid: Grid, book: WorkbookLayout, plan: Plan, year: int) -> list[R
             s.issue(Severity.WARNING, "metric", i, s.say("i_not_in_metrics", name=name,
                                                   sheet=metrics_title))
         elif metric.is_percent:
-            value = _percent_value(s, "value", i, value, metric, _target_ref(book, metric))
+            value = _percent_value(s, "value", i, value, metric, _target_ref(workbook, metric))
         if when is not None and name and value is not None:
             readings.append(Reading(s.rows[i], when, metric.name if metric else name, value))
     plan.issues += _done(s, layout)
@@ -333,24 +334,24 @@ def _as_percent(fraction: float, lang: str) -> str:
     return i18n.format_number(fraction * 100, ".4g", lang) + ("%" if lang != "fr" else " %")
 
 
-def _target_ref(book: WorkbookLayout, metric: Metric) -> str:
+def _target_ref(workbook: WorkbookLayout, metric: Metric) -> str:
     """Where a metric's Target is, as Sheet!A1."""
-    layout = book.sheets["metrics"]
+    layout = workbook.sheets["metrics"]
     col = layout.columns.get("target")
     return f"{layout.title}!{cell_ref(metric.row, col)}" if col else layout.title
 
 
-def _read_milestones(grid: Grid, book: WorkbookLayout, plan: Plan,
+def _read_milestones(grid: Grid, workbook: WorkbookLayout, plan: Plan,
                      year: int) -> list[Milestone]:
     """The Milestones rows as typed: owners, IDs and dependencies are matched, and "/month"
     budgets expanded, by validation (rules.validate)."""
-    layout = book.sheets["milestones"]
+    layout = workbook.sheets["milestones"]
     settings = plan.settings
     s = _sheet(grid, layout, "milestones", settings, year)
     metrics = {i18n.normalize(m.name): m for m in plan.metrics}
     ids, names = s.texts("id"), s.texts("milestone")
     phases, strategies, tactics = s.texts("phase"), s.texts("strategy"), s.texts("tactic")
-    types, statuses = s.choices("type", "type"), s.choices("status", "status")
+    types, statuses = s.choices("type", MilestoneType), s.choices("status", Status)
     owners = s.texts("owner")
     starts, dues, completed = s.dates("start"), s.dates("due"), s.dates("completed")
     budgets, actuals = s.money("budget"), s.money("actual")
@@ -365,8 +366,8 @@ def _read_milestones(grid: Grid, book: WorkbookLayout, plan: Plan,
             s.issue(Severity.ERROR, "milestone", i, s.say("i_no_milestone_text"), value="")
             name = ""
         m = Milestone(s.rows[i], ids[i] or "", name, phases[i], strategies[i], tactics[i],
-                      types[i] or "Implementation", owners[i], False, starts[i], dues[i],
-                      status=statuses[i] or _blank_status(s, i, pcts[i], completed[i]),
+                      types[i] or MilestoneType.IMPLEMENTATION, owners[i], False, starts[i],
+                      dues[i], status=statuses[i] or _blank_status(s, i, pcts[i], completed[i]),
                       completed=completed[i], deliverable=deliverables[i], notes=notes[i],
                       depends_on=depends_on[i])
         money = budgets[i]
@@ -395,13 +396,14 @@ def _read_milestones(grid: Grid, book: WorkbookLayout, plan: Plan,
         m.target_value = target_values[i]
         if known_metric is not None and known_metric.is_percent:
             m.target_value = _percent_value(s, "target_value", i, m.target_value, known_metric,
-                                            _target_ref(book, known_metric))
+                                            _target_ref(workbook, known_metric))
         out.append(m)
     plan.issues += _done(s, layout)
     return out
 
 
-def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | None) -> str:
+def _blank_status(s: SheetReader, i: int, pct: float | None,
+                  completed: date | None) -> Status:
     """The status of a row whose Status is blank (or unreadable, hence treated as blank):
     Done when % Complete is 100% or Completed holds a date (an info says so), else Not
     started. (Contract section 3: how a blank Status cell reads, from its own row.)"""
@@ -410,14 +412,14 @@ def _blank_status(s: SheetReader, i: int, pct: float | None, completed: date | N
     elif completed is not None:
         reason = s.say("i_done_by_date", date=completed.isoformat())
     else:
-        return "Not started"
+        return Status.NOT_STARTED
     blank = s.raw("status", i) is None
     s.issue(Severity.INFO, "status", i, s.say("i_blank_status_done" if blank else "i_status_done",
                                        reason=reason), value="" if blank else None)
-    return "Done"
+    return Status.DONE
 
 
-def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
+def _read_baseline(grid: Grid, year: int) -> dict[str, BaselineEntry]:
     """The Baseline sheet msheets wrote: ID | Milestone | Due | Budget | Recorded on."""
     heads = {i18n.normalize(grid.value(1, c) or ""): c
              for c in range(grid.col0 + 1, grid.last_col + 1)}
@@ -436,12 +438,12 @@ def _read_baseline(grid: Grid) -> dict[str, BaselineEntry]:
             continue
         budget = parse_money(grid.value(row, budget_col) if budget_col else None).value
         out[mid.casefold()] = BaselineEntry(
-            mid, _date_at(grid, row, due_col), budget, _date_at(grid, row, rec_col),
+            mid, _date_at(grid, row, due_col, year), budget, _date_at(grid, row, rec_col, year),
             clean_text(grid.value(row, name_col)) if name_col else None)
     return out
 
 
-def _read_refreshed_as_of(grid: Grid) -> date | None:
+def _read_refreshed_as_of(grid: Grid, year: int) -> date | None:
     """The as-of date of the last refresh: the date right of the "As of" label (fr "Au")
     in the first rows of the Summary sheet (msheets writes them in A2 and B2)."""
     labels = i18n.WORDS["as_of"].match_keys()
@@ -449,22 +451,24 @@ def _read_refreshed_as_of(grid: Grid) -> date | None:
         for col in range(grid.col0 + 1, grid.last_col + 1):
             v = grid.value(row, col)
             if isinstance(v, str) and i18n.normalize(v) in labels:
-                found: date | None = parse_date(grid.value(row, col + 1), "YMD").value
+                found: date | None = parse_date(grid.value(row, col + 1), "YMD",
+                                                default_year=year).value
                 return found
     return None
 
 
-def _date_at(grid: Grid, row: int, col: int | None) -> date | None:
-    found: date | None = parse_date(grid.value(row, col) if col else None).value
+def _date_at(grid: Grid, row: int, col: int | None, year: int) -> date | None:
+    found: date | None = parse_date(grid.value(row, col) if col else None,
+                                    default_year=year).value
     return found
 
 
-def _read_history(grid: Grid) -> list[dict[str, Any]]:
+def _read_history(grid: Grid, year: int) -> list[dict[str, Any]]:
     """The History sheet msheets wrote: one row per as-of date, columns in HISTORY_KEYS order
     (rows whose first cell is not a date are not msheets' and are left out)."""
     out = []
     for row in range(2, grid.last_row + 1):
-        as_of = _date_at(grid, row, 1)
+        as_of = _date_at(grid, row, 1, year)
         if as_of is None:
             continue
         values: dict[str, Any] = {"as_of": as_of}

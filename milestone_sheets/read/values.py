@@ -11,10 +11,13 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, NamedTuple, cast
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.xlsx.cells import serial_to_date
 
 
 class Parsed(NamedTuple):
@@ -25,9 +28,6 @@ class Parsed(NamedTuple):
 
 
 BLANK = Parsed()
-EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_EPOCH_1904 = date(1904, 1, 1)
-MAX_SERIAL = 2958465  # 9999-12-31
 
 
 def is_blank(raw: object) -> bool:
@@ -92,13 +92,6 @@ WEEKDAY_WORDS = {
     "lun", "mer", "jeu", "ven", "sam", "dim",
 }
 FILLER_WORDS = {"end", "of", "the", "fin", "de", "du", "la", "le", "by", "in", "en", "au", "eom"}
-
-
-def serial_to_date(serial: float, date_1904: bool = False) -> date | None:
-    """The date of a spreadsheet serial number, in the workbook's date system."""
-    if isinstance(serial, bool) or not math.isfinite(serial) or not 1 <= serial <= MAX_SERIAL:
-        return None
-    return (EXCEL_EPOCH_1904 if date_1904 else EXCEL_EPOCH) + timedelta(days=int(serial))
 
 
 def _year(y: str) -> int:
@@ -199,10 +192,10 @@ def _parse_text_date(text: str, order: str, default_year: int) -> date | None:
     return None
 
 
-def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
-               date_1904: bool = False, lang: str = "en") -> Parsed:
+def parse_date(raw: object, order: str = "MDY", *, default_year: int, date_1904: bool = False,
+               lang: str = "en") -> Parsed:
     """A date cell, serial number (in the workbook's date system) or text date (ISO, order,
-    month names, quarters)."""
+    month names, quarters; `default_year` for one typed without a year, "Q3" or "Mar 3")."""
     kind = type(raw)
     if kind is date:
         return Parsed(raw)
@@ -228,9 +221,8 @@ def parse_date(raw: object, order: str = "MDY", default_year: int | None = None,
         d = serial_to_date(float(text), date_1904)
         if d:
             return Parsed(d, interpreted=True)
-    year = default_year or date.today().year
     try:
-        d = _parse_text_date(text, order.upper(), year)
+        d = _parse_text_date(text, order.upper(), default_year)
     except (ValueError, OverflowError):
         d = None
     if d is None:
@@ -416,9 +408,11 @@ def parse_percent(raw: object, lang: str = "en") -> Parsed:
     return Parsed(min(frac, 1.0), interpreted=interpreted)
 
 
-def parse_choice(raw: object, lookup: Any, what: str, lang: str = "en") -> Parsed:
-    """A dropdown value (English or French) to its English name (`what`: the column's name,
-    for the error)."""
+def parse_choice(raw: object, lookup: Callable[[str], StrEnum | None], what: str,
+                 lang: str = "en") -> Parsed:
+    """A dropdown value (English or French) to its enum member, whose value is the English
+    name (`lookup`: the dropdown's `Choices.lookup`; `what`: the column's name, for the
+    error)."""
     text = clean_text(raw)
     if text is None:
         return BLANK
@@ -429,7 +423,7 @@ def parse_choice(raw: object, lookup: Any, what: str, lang: str = "en") -> Parse
 
 
 def parse_status(raw: object, lang: str = "en") -> Parsed:
-    """A Status: a dropdown value (English or French) to its English name, silently; a word
+    """A Status: a dropdown value (English or French) to its `Status`, silently; a word
     other trackers use ("Blocked", "WIP", "Closed") to the status it stands for, interpreted
     (the reader says what it was read as); any other word is an error."""
     text = clean_text(raw)
@@ -463,13 +457,3 @@ def parse_ids(raw: object) -> list[str]:
     if text is None:
         return []
     return [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
-
-
-def format_money(value: float, currency: str) -> str:
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-    sym = symbols.get(currency.upper())
-    whole = abs(value) >= 100 or float(value).is_integer()
-    amount = f"{value:,.0f}" if whole else f"{value:,.2f}"
-    if sym == "€":
-        return f"{amount.replace(',', ' ')} €"
-    return f"{sym}{amount}" if sym else f"{amount} {currency}"

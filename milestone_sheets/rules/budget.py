@@ -9,6 +9,7 @@ from milestone_sheets import i18n
 from milestone_sheets.contract.vocab import Health
 from milestone_sheets.model import Plan
 from milestone_sheets.rules.health import MilestoneStatus
+from milestone_sheets.rules.workload import owner_key
 
 
 @dataclass
@@ -95,8 +96,9 @@ def budget_status(statuses: list[MilestoneStatus], plan: Plan) -> BudgetStatus:
         "by_type": [m.type or none for m in milestones],
         "by_month": [months[m.due] if m.due is not None else none for m in milestones],
     }
-    # owners group case-insensitively, under the first spelling
-    keys = {**names, "by_owner": [o.casefold() for o in names["by_owner"]]}
+    # owners group as one person (`owner_key`), under the first spelling; blank ones apart
+    keys = {**names, "by_owner": [owner_key(m.owner) if m.owner else none
+                                  for m in milestones]}
     cpi, spi = totals.cpi, totals.spi
     if totals.planned:
         pc = totals.earned_value / totals.planned

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from milestone_sheets import i18n
 from milestone_sheets.contract.vocab import Flag, FlagKind, Health
 from milestone_sheets.model import Plan, Reading
 from milestone_sheets.rules.budget import BudgetStatus, budget_status
-from milestone_sheets.rules.health import MilestoneStatus, milestone_health, risk_flags
+from milestone_sheets.rules.health import MilestoneStatus, milestone_health, refine_health
 from milestone_sheets.rules.metrics import MetricStatus, metric_progress
 from milestone_sheets.rules.next_review import ReviewStatus, review_status
 from milestone_sheets.rules.workload import OwnerLoad, owner_key, owner_loads
+
+NEXT_DAYS = 14  # the Summary's "next 14 days"
 
 
 @dataclass
@@ -50,6 +52,14 @@ class PlanStatus:
             "percent_complete": self.budget.percent_complete,
         }
 
+    def due_next(self, days: int = NEXT_DAYS) -> list[MilestoneStatus]:
+        """Open milestones due from the as-of date to `days` days after it, by due date."""
+        last = self.as_of + timedelta(days=days)
+        soon = [s for s in self.milestones if s.is_open and s.milestone.due
+                and self.as_of <= s.milestone.due <= last]
+        soon.sort(key=lambda s: (s.milestone.due or date.max, s.milestone.row))
+        return soon
+
     def health_counts(self) -> dict[Health, int]:
         counts = dict.fromkeys(Health, 0)
         for s in self.milestones:
@@ -72,12 +82,12 @@ def evaluate(plan: Plan, as_of: date) -> PlanStatus:
     statuses = [milestone_health(m, plan, as_of, metric_by_name) for m in plan.milestones]
     by_id = {st.milestone.id.casefold(): st for st in statuses}
     for st in statuses:
-        risk_flags(st, by_id, as_of, s.due_soon)
+        refine_health(st, by_id, as_of, s.due_soon)
     workload = owner_loads(plan, statuses, as_of)
-    overloaded = {w.owner.casefold() for w in workload if w.overloaded}
+    overloaded = {owner_key(w.owner) for w in workload if w.overloaded}
     for st in statuses:
         m = st.milestone
-        if st.is_open and m.owner and owner_key(m) in overloaded:
+        if st.is_open and m.owner and owner_key(m.owner) in overloaded:
             st.flags.append(Flag(FlagKind.OWNER_OVERLOADED))
         if m.owner is None:
             st.flags.append(Flag(FlagKind.NO_OWNER))

@@ -35,6 +35,7 @@ class MilestoneStatus:
 
 
 def effective_start(m: Milestone, default_duration: int) -> date | None:
+    """Start, or Due - Default duration (days) when Start is blank."""
     if m.start is not None:
         return m.start
     return m.due - timedelta(days=default_duration) if m.due else None
@@ -73,7 +74,7 @@ def milestone_health(m: Milestone, plan: Plan, as_of: date,
     elif m.due < as_of:
         health = Health.OVERDUE
     else:
-        health = Health.ON_TRACK  # refined by risk_flags
+        health = Health.ON_TRACK  # refined by refine_health
     done = health.is_done
     pct = 1.0 if done else (m.pct or 0.0)
     slack = None
@@ -86,9 +87,10 @@ def milestone_health(m: Milestone, plan: Plan, as_of: date,
     return st
 
 
-def risk_flags(st: MilestoneStatus, by_id: dict[str, MilestoneStatus], as_of: date,
-          due_soon: int) -> None:
-    """Rules 6-7 for open scheduled milestones, and the flags that explain them."""
+def refine_health(st: MilestoneStatus, by_id: dict[str, MilestoneStatus], as_of: date,
+                  due_soon: int) -> None:
+    """Rules 6-7: an On track milestone becomes At risk or Due soon; an open scheduled one
+    gets the flags that explain it (blocked by, behind schedule)."""
     m = st.milestone
     if st.health not in (Health.ON_TRACK, Health.OVERDUE):
         return

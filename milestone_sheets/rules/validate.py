@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from operator import itemgetter
-from typing import Any
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.contract.vocab import Direction, MilestoneType, Severity, Status
 from milestone_sheets.model import Issue, Metric, Milestone, Plan, SheetLayout
-from milestone_sheets.xlsx.cells import cell_ref, split_ref
+from milestone_sheets.read.columns import IssueLog
+from milestone_sheets.rules.health import effective_start
+from milestone_sheets.rules.workload import owner_key
+from milestone_sheets.xlsx.cells import split_ref
 
 ID_PATTERN = re.compile(r"^M-(\d+)$", re.IGNORECASE)
 # The order the reader reports the input sheets' issues in.
@@ -36,7 +38,7 @@ def validate(plan: Plan, sheets: Mapping[str, SheetLayout]) -> None:
     adding the issues to `plan.issues`. `sheets`: the input sheets' layouts (titles, columns,
     cells as typed), for the issues' cells and values. Run it once per plan read."""
     lang = plan.language
-    found = {key: _Sheet(key, sheets.get(key), lang) for key in SHEET_ORDER}
+    found = {key: _log(key, sheets.get(key), lang) for key in SHEET_ORDER}
     _check_metrics(plan.metrics, found["metrics"])
     _check_milestones(plan, found["milestones"], found["team"].title, found["metrics"].title)
     _check_ids(plan.milestones, found["milestones"])
@@ -46,51 +48,23 @@ def validate(plan: Plan, sheets: Mapping[str, SheetLayout]) -> None:
 # --------------------------------------------------------------------------- where issues go
 
 
-class _Sheet:
-    """An input sheet's issues found by validation, at their cells, with the values typed
-    there (what the reader records for a cell it reports on)."""
-
-    def __init__(self, key: str, layout: SheetLayout | None, lang: str) -> None:
-        self.rank = SHEET_ORDER.index(key)
-        self.lang = lang
-        self.title = layout.title if layout is not None else contract.sheet_title(key, lang)
-        self.columns: dict[str, int] = layout.columns if layout is not None else {}
-        self.cells: dict[str, list[Any]] = layout.cells if layout is not None else {}
-        self.index = {row: i for i, row in enumerate(layout.rows)} if layout is not None else {}
-        self.found: list[tuple[_Key, Issue]] = []
-
-    def say(self, key: str, **values: object) -> str:
-        return i18n.say(key, self.lang, **values)
-
-    def number(self, value: float, spec: str = "g") -> str:
-        return i18n.format_number(value, spec, self.lang)
-
-    def ref(self, key: str, row: int) -> str:
-        """Column `key`'s cell in `row` (A1), "" when the sheet has no such column."""
-        col = self.columns.get(key)
-        return cell_ref(row, col) if col else ""
-
-    def typed(self, key: str, row: int) -> Any:
-        """The value typed in column `key` of `row` (None when blank)."""
-        values, i = self.cells.get(key), self.index.get(row)
-        return None if values is None or i is None else values[i]
-
-    def issue(self, severity: Severity, key: str, row: int, message: str,
-              value: Any = None) -> None:
-        """An issue at column `key` of `row` (value: the cell's as typed, by default)."""
-        self.found.append(((self.rank, row, self.columns.get(key, 0)), Issue(
-            severity, self.title, self.ref(key, row), key,
-            self.typed(key, row) if value is None else value, message, row)))
+def _log(key: str, layout: SheetLayout | None, lang: str) -> IssueLog:
+    """Where validation records an input sheet's issues: at their cells, quoting the values
+    typed there (as the reader does for a cell it reports on)."""
+    if layout is None:
+        return IssueLog(contract.sheet_title(key, lang), {}, lang)
+    return IssueLog(layout.title, layout.columns, lang, layout.rows, layout.typed)
 
 
-def _in_sheet_order(issues: list[Issue], sheets: Sequence[_Sheet]) -> list[Issue]:
+def _in_sheet_order(issues: list[Issue], sheets: Sequence[IssueLog]) -> list[Issue]:
     """`issues` (the reader's: sheet by sheet in SHEET_ORDER, each row by row and left to
-    right) with the issues found on `sheets` placed among them in the same order, after the
-    reader's of the same cell."""
-    found = sorted((f for s in sheets for f in s.found), key=itemgetter(0))
+    right) with the issues found on `sheets` (in SHEET_ORDER) placed among them in the same
+    order, after the reader's of the same cell."""
+    found = sorted((((rank, row, col), issue) for rank, s in enumerate(sheets)
+                    for row, col, issue in s.found), key=itemgetter(0))
     if not found:
         return issues
-    rank = {s.title: s.rank for s in sheets}
+    rank = {s.title: at for at, s in enumerate(sheets)}
     out: list[Issue] = []
     j = 0
     for issue in issues:
@@ -119,7 +93,7 @@ def _key(issue: Issue, rank: Mapping[str, int]) -> _Key | None:
 # --------------------------------------------------------------------------- metrics
 
 
-def _check_metrics(metrics: list[Metric], sheet: _Sheet) -> None:
+def _check_metrics(metrics: list[Metric], sheet: IssueLog) -> None:
     """A Target that contradicts the metric's Direction (from its Baseline)."""
     for m in metrics:
         if m.baseline is not None and m.target is not None and (
@@ -135,9 +109,9 @@ def _check_metrics(metrics: list[Metric], sheet: _Sheet) -> None:
 # --------------------------------------------------------------------------- milestones
 
 
-def _check_milestones(plan: Plan, sheet: _Sheet, team_title: str, metrics_title: str) -> None:
+def _check_milestones(plan: Plan, sheet: IssueLog, team_title: str, metrics_title: str) -> None:
     """Per milestone: owner, Due, Start, metric target, Completed, "/month" budget."""
-    team = {i18n.normalize(t.name): t.name for t in plan.team}
+    team = {owner_key(t.name): t.name for t in plan.team}
     metrics = {i18n.normalize(m.name) for m in plan.metrics}
     owner_keys: dict[str, str] = {}
     for m in plan.milestones:
@@ -148,7 +122,7 @@ def _check_milestones(plan: Plan, sheet: _Sheet, team_title: str, metrics_title:
         else:
             key = owner_keys.get(m.owner)
             if key is None:
-                key = owner_keys[m.owner] = i18n.normalize(m.owner)
+                key = owner_keys[m.owner] = owner_key(m.owner)
             if key in team:
                 m.owner, m.owner_known = team[key], True
             else:
@@ -184,7 +158,7 @@ def months_touched(start: date, due: date) -> int:
     return (due.year - start.year) * 12 + due.month - start.month + 1
 
 
-def _per_month_budget(sheet: _Sheet, m: Milestone, monthly: float,
+def _per_month_budget(sheet: IssueLog, m: Milestone, monthly: float,
                       default_duration: int) -> None:
     """'1,000/month' (`monthly`) times the calendar months the milestone touches ([Start,
     Due], Start defaulting to Due - Default duration); a warning when it has no Due (its
@@ -192,7 +166,8 @@ def _per_month_budget(sheet: _Sheet, m: Milestone, monthly: float,
     if m.due is None:
         sheet.issue(Severity.WARNING, "budget", m.row, sheet.say("i_month_needs_due"))
         return
-    start = m.start or (m.due - timedelta(days=default_duration))
+    start = effective_start(m, default_duration)
+    assert start is not None  # m.due is set
     months = months_touched(start, m.due)
     total = monthly * months
     sheet.issue(Severity.INFO, "budget", m.row, sheet.say(
@@ -205,7 +180,7 @@ def _per_month_budget(sheet: _Sheet, m: Milestone, monthly: float,
 # --------------------------------------------------------------------------- IDs
 
 
-def _check_ids(milestones: list[Milestone], sheet: _Sheet) -> None:
+def _check_ids(milestones: list[Milestone], sheet: IssueLog) -> None:
     """Fill blank IDs, report duplicates, unknown dependencies and cycles; Depends on is left
     holding the IDs (as the milestones spell them) of the dependencies that stand."""
 

@@ -6,18 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from milestone_sheets import i18n
 from milestone_sheets.contract.vocab import Health
-from milestone_sheets.model import Milestone, Plan
+from milestone_sheets.model import Plan
 from milestone_sheets.rules.health import MilestoneStatus
 
 
 @dataclass
 class WeekLoad:
-    """An owner's hours in one week, and that week's share of capacity."""
+    """An owner's hours in one week, that week's share of capacity and whether it is over
+    the Overload threshold."""
 
     week: date
     hours: float
     load: float | None
+    overloaded: bool = False
 
 
 @dataclass
@@ -51,8 +54,23 @@ def monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def owner_key(m: Milestone) -> str:
-    return " ".join((m.owner or "").split()).casefold()
+def owner_key(name: str) -> str:
+    """The key that makes two spellings of an owner the same person: case-, space-, accent-
+    and punctuation-insensitive, as owners match the Team ("ana  lopez" = "Ana Lopez")."""
+    return i18n.normalize(name)
+
+
+def week_load(hours: float, capacity: float) -> float | None:
+    """Hours as a share of capacity; with a capacity of 0, infinite when there are hours
+    and None when there are none."""
+    if capacity > 0:
+        return hours / capacity
+    return float("inf") if hours else None
+
+
+def over_threshold(load: float | None, threshold: float) -> bool:
+    """A load above the Overload threshold (a share: 1.0 = 100%)."""
+    return load is not None and load > threshold + 1e-9
 
 
 def owner_loads(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> list[OwnerLoad]:
@@ -63,13 +81,13 @@ def owner_loads(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> lis
     owners: dict[str, OwnerLoad] = {}
     for t in plan.team:
         cap = t.capacity if t.capacity is not None else s.default_capacity
-        owners[" ".join(t.name.split()).casefold()] = OwnerLoad(t.name, True, cap)
+        owners[owner_key(t.name)] = OwnerLoad(t.name, True, cap)
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * n_weeks)
     for st in statuses:
         m = st.milestone
         if not m.owner:
             continue
-        key = owner_key(m)
+        key = owner_key(m.owner)
         ol = owners.get(key)
         if ol is None:
             ol = owners[key] = OwnerLoad(m.owner, m.owner_known, s.default_capacity)
@@ -102,13 +120,14 @@ def owner_loads(plan: Plan, statuses: list[MilestoneStatus], as_of: date) -> lis
     out = []
     for key, ol in owners.items():
         grid = hours.get(key, [0.0] * n_weeks)
-        ol.weeks = [WeekLoad(week0 + timedelta(days=7 * i), h,
-                             (h / ol.capacity) if ol.capacity > 0 else (None if h == 0 else
-                                                                        float("inf")))
-                    for i, h in enumerate(grid)]
+        ol.weeks = []
+        for i, h in enumerate(grid):
+            load = week_load(h, ol.capacity)
+            ol.weeks.append(WeekLoad(week0 + timedelta(days=7 * i), h, load,
+                                     over_threshold(load, threshold)))
         peak = max(ol.weeks, key=lambda wl: wl.load if wl.load is not None else -1)
         ol.peak_load = peak.load or 0.0
         ol.peak_week = peak.week if peak.hours > 0 else None
-        ol.overloaded = ol.peak_load > threshold + 1e-9
+        ol.overloaded = over_threshold(ol.peak_load, threshold)
         out.append(ol)
     return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 EPOCH_1900 = date(1899, 12, 30)  # serial 0 as Excel counts (its 1900 leap-year bug included)
 EPOCH_1904 = date(1904, 1, 1)
+MAX_SERIAL = 2958465  # 9999-12-31
 
 # Characters XML 1.0 cannot hold.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -46,12 +47,21 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def serial(day: date, date_1904: bool = False) -> float:
-    """The serial number a spreadsheet stores for a date (or date and time)."""
+    """The serial number a spreadsheet stores for a date (or date and time), in the
+    workbook's date system."""
     epoch = EPOCH_1904 if date_1904 else EPOCH_1900
     if isinstance(day, datetime):
         delta = day - datetime.combine(epoch, datetime.min.time())
         return delta.days + delta.seconds / 86400
     return float((day - epoch).days)
+
+
+def serial_to_date(number: float, date_1904: bool = False) -> date | None:
+    """The date of a spreadsheet serial number, in the workbook's date system (None for a
+    number no date has: below 1, past 9999-12-31, a bool, NaN)."""
+    if isinstance(number, bool) or not math.isfinite(number) or not 1 <= number <= MAX_SERIAL:
+        return None
+    return (EPOCH_1904 if date_1904 else EPOCH_1900) + timedelta(days=int(number))
 
 
 def xml_text(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
+from milestone_sheets import i18n
 from milestone_sheets.errors import PlanError, RefusedError
 from milestone_sheets.xlsx.opc import parse_rels, rels_name
 
@@ -66,18 +67,25 @@ def _fail(path: Path, what: str, todo: str) -> PlanError:
     return PlanError(f"{path.name}: {what}. {todo}")
 
 
-def check_lock_files(path: Path) -> None:
-    """Refuse while Excel (~$name) or LibreOffice (.~lock.name#) has the file open, saying
-    what to do when the program crashed and left its lock file behind."""
+def open_in(path: Path) -> tuple[str, str] | None:
+    """(lock file, program) when Excel (~$name) or LibreOffice (.~lock.name#) has the file
+    open (or left its lock file behind), else None."""
     for lock, app in ((f"~${path.name}", "Excel"), (f".~lock.{path.name}#", "LibreOffice")):
         if (path.parent / lock).exists():
-            folder = path.parent.resolve()
-            raise RefusedError(
-                f"{path.name} is open in {app} (its lock file {lock} is in {folder}); nothing "
-                f"was written. Close it in {app}, then run the command again. If it is open "
-                f"nowhere ({app} crashed or the computer stopped without closing it), delete "
-                f"the lock file {lock} (a hidden file) in {folder}, then run the command again."
-            )
+            return lock, app
+    return None
+
+
+def check_lock_files(path: Path, lang: str = "en") -> None:
+    """Refuse while Excel or LibreOffice has the file open, saying (in `lang`, the plan's
+    language) what to do when the program crashed and left its lock file behind."""
+    found = open_in(path)
+    if found is None:
+        return
+    lock, app = found
+    values = {"name": path.name, "app": app, "lock": lock, "folder": path.parent.resolve()}
+    raise RefusedError(" ".join(i18n.say(key, lang, **values) for key in
+                                ("lock_open", "lock_close", "lock_crashed")), lang=lang)
 
 
 def open_package(path: Path) -> Package:

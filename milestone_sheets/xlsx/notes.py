@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from milestone_sheets.errors import PackageError
 from milestone_sheets.xlsx.cells import split_ref, xml_text
 from milestone_sheets.xlsx.opc import CT_COMMENTS, CT_VML, NS_MAIN, Package, main_prefix
 from milestone_sheets.xlsx.sheet_patch import child_position, children_after
@@ -90,7 +91,7 @@ def merge_notes(pkg: Package, sheet_part: str, notes: list[Note]) -> NotesResult
     comments = _add_comments(comments, keep)
     vml = pkg.get(vml_part) if vml_part else None
     if vml is not None:
-        vml = _drop_shapes(vml, {split_ref(r) for r in ours})
+        vml = _drop_shapes(vml, {_cell_of(r, comments_part) for r in ours})
     else:
         vml = _new_vml(_free_idmap_block(pkg))
     vml = _add_shapes(vml, keep)
@@ -111,6 +112,15 @@ def merge_notes(pkg: Package, sheet_part: str, notes: list[Note]) -> NotesResult
     pkg.put(vml_part, vml)
     pkg.save_rels(sheet_part)
     return result
+
+
+def _cell_of(ref: str, part: str | None) -> tuple[int, int]:
+    """(row, column) of a note's cell as the comments part gives it."""
+    try:
+        return split_ref(ref)
+    except ValueError:
+        raise PackageError(f"part {part} has a note on {ref!r}, which is not a cell "
+                           "reference") from None
 
 
 def _drop_ours(comments: bytes) -> tuple[bytes, set[str], set[str]]:
@@ -166,7 +176,7 @@ def _add_comments(comments: bytes, notes: list[Note]) -> bytes:
         f"</{p}r></{p}text></{p}comment>" for n in notes).encode("utf-8")
     m = _COMMENT_LIST.search(comments)
     if m is None:
-        raise ValueError("the comments part has no commentList")
+        raise PackageError("a comments part has no commentList")
     if m[0].endswith(b"/>"):
         tag = (m[1] or b"") + b"commentList"
         return (comments[:m.start()] + b"<" + tag + b">" + blocks + b"</" + tag + b">"
@@ -236,11 +246,12 @@ def _add_shapes(vml: bytes, notes: list[Note]) -> bytes:
     if not notes:
         return vml
     if b'id="_x0000_t202"' not in vml:
-        end = vml.rfind(b"</xml>")
+        end = _end_of_xml(vml)
         vml = vml[:end] + _SHAPETYPE.encode() + vml[end:]
     ids = [int(x) for x in _SHAPE_ID.findall(vml)]
     block = _IDMAP.search(vml)
-    first_block = int(re.findall(rb"\d+", block[1])[0]) if block and block[1].strip() else 1
+    numbers = re.findall(rb"\d+", block[1]) if block else []
+    first_block = int(numbers[0]) if numbers else 1
     next_id = max([first_block * 1024, *ids]) + 1
     shapes = []
     for i, n in enumerate(notes):
@@ -258,8 +269,16 @@ def _add_shapes(vml: bytes, notes: list[Note]) -> bytes:
             f"<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
             f"<x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData>"
             "</v:shape>")
-    end = vml.rfind(b"</xml>")
+    end = _end_of_xml(vml)
     return vml[:end] + "".join(shapes).encode("utf-8") + vml[end:]
+
+
+def _end_of_xml(vml: bytes) -> int:
+    """Where the VML drawing's root element closes."""
+    end = vml.rfind(b"</xml>")
+    if end < 0:
+        raise PackageError("a VML drawing has no closing </xml>")
+    return end
 
 
 def _add_legacy_drawing(sheet: bytes, rid: str) -> bytes:
@@ -268,7 +287,8 @@ def _add_legacy_drawing(sheet: bytes, rid: str) -> bytes:
     rel_prefix = _rel_prefix(sheet)
     if rel_prefix is None:  # declare the relationships namespace on the root
         root = re.search(rb"<" + re.escape(p.encode()) + rb"worksheet\b", sheet)
-        assert root is not None
+        if root is None:
+            raise PackageError("a worksheet part has no worksheet element")
         at = root.end()
         sheet = (sheet[:at] + b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
                  b'2006/relationships"' + sheet[at:])

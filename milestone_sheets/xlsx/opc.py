@@ -1,7 +1,9 @@
 """An xlsx package as parts: names -> bytes, relationships and content types.
 
 Parts are read once and kept as bytes; saving writes every part msheets did not change
-with exactly the bytes it came with, under the same name and in the same order.
+with exactly the bytes it came with, under the same name and in the same order. A part of
+the user's that is not as this layer expects (damaged, missing, XML that does not parse)
+raises `PackageError`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import IO
 
 from lxml import etree
 
+from milestone_sheets.errors import PackageError
 from milestone_sheets.xlsx.cells import quote_attr
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,14 +39,17 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 # larger (every part is deflated again: zipfile cannot copy a part's compressed bytes).
 COMPRESS_LEVEL = 3
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# Safe for files nobody checked: no entities, no network, no huge trees (package.py has
+# Safe for files nobody checked: no entities, no network, no huge trees (xlsx/guard.py has
 # already refused DTDs and absurd sizes before anything is parsed).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
-def parse_xml(data: bytes) -> etree._Element:
-    """An owned part's XML tree."""
-    return etree.fromstring(data, PARSER)
+def parse_xml(data: bytes, name: str = "an XML part") -> etree._Element:
+    """An owned part's XML tree (`name`: the part, for the error when it does not parse)."""
+    try:
+        return etree.fromstring(data, PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise PackageError(f"part {name} is not well-formed XML ({exc})") from None
 
 
 def serialize_xml(root: etree._Element) -> bytes:
@@ -125,7 +131,7 @@ def parse_rels(source: str, data: bytes | None) -> Relationships:
     rels = Relationships(source)
     if not data:
         return rels
-    for el in parse_xml(data):
+    for el in parse_xml(data, rels_name(source)):
         if not isinstance(el.tag, str) or not el.tag.endswith("Relationship"):
             continue
         rels.items.append(Relationship(el.get("Id", ""), el.get("Type", ""),
@@ -146,7 +152,11 @@ class Parts(MutableMapping[str, bytes]):
         data = self._data[name]
         if data is None:
             assert self._zf is not None
-            data = self._data[name] = self._zf.read(name)
+            try:
+                data = self._zf.read(name)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise PackageError(f"part {name} is damaged ({exc})") from None
+            self._data[name] = data
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
@@ -215,6 +225,12 @@ class Package:
     def get(self, name: str) -> bytes | None:
         return self.parts.get(name)
 
+    def part(self, name: str) -> bytes:
+        """A part the package must have (PackageError when it has not)."""
+        if name not in self.parts:
+            raise PackageError(f"part {name} is missing")
+        return self.parts[name]
+
     def put(self, name: str, data: bytes) -> None:
         info = self._infos.get(name)
         if info is not None and (self.parts.read(name) and self.parts[name] is data):
@@ -273,7 +289,7 @@ class Package:
 
     def _types_root(self) -> etree._Element:
         if self._types is None:
-            self._types = parse_xml(self.parts[CONTENT_TYPES])
+            self._types = parse_xml(self.part(CONTENT_TYPES), CONTENT_TYPES)
         return self._types
 
     def flush(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from milestone_sheets.errors import PackageError
 from milestone_sheets.xlsx.cells import CellValue, cell_ref, cell_xml, column_index, column_letter
 from milestone_sheets.xlsx.opc import main_prefix
 from milestone_sheets.xlsx.styles import CellStyle
@@ -60,7 +61,7 @@ def patch_sheet(data: bytes, cells: dict[int, dict[int, PatchCell]],
     pat = _Patterns(prefix)
     span = _sheet_data(data, prefix)
     if span is None:
-        raise ValueError("the worksheet has no sheetData")
+        raise PackageError("a worksheet has no sheetData")
     data_start, body_start, body_end, data_end = span
     col_styles = _column_styles(data[:data_start], pat)
     result = PatchResult(b"")
@@ -155,7 +156,7 @@ def _rows(body: bytes, prefix: str, at: int, stop: int) -> Iterator[_Row]:
             continue
         end = body.find(close_tag, gt, stop)
         if end < 0:
-            raise ValueError("a row of the worksheet is not closed")
+            raise PackageError("a row of a worksheet is not closed")
         after_row = end + len(close_tag)
         yield _Row(start, after_row, body[start + name_len:gt], body[gt + 1:end])
         at = after_row

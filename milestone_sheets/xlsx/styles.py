@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from milestone_sheets.errors import PackageError
 from milestone_sheets.xlsx.opc import NS_MAIN, parse_xml, serialize_xml
 
 _M = f"{{{NS_MAIN}}}"
+STYLES = "xl/styles.xml"
 _NSMAP = {None: NS_MAIN}
 # CT_Stylesheet child order (ECMA-376 18.8.39), for inserting a missing collection.
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
@@ -54,7 +56,7 @@ class StyleSheet:
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self.root = parse_xml(data)
+        self.root = parse_xml(data, STYLES)
         self.changed = False
         self._index: dict[tuple[str, Key], int] = {}
         self._indexed: set[str] = set()
@@ -107,8 +109,8 @@ class StyleSheet:
         existing = self.items("numFmts")
         for el in existing:
             if el.get("formatCode") == code:
-                return int(el.get("numFmtId", "0"))
-        new_id = max([163, *(int(el.get("numFmtId", "0")) for el in existing)]) + 1
+                return number(el, "numFmtId")
+        new_id = max([163, *(number(el, "numFmtId") for el in existing)]) + 1
         el = etree.Element(_M + "numFmt", nsmap=_NSMAP)
         el.set("numFmtId", str(new_id))
         el.set("formatCode", code)
@@ -136,7 +138,7 @@ class StyleSheet:
             xf.set("xfId", "0")
         if style.font_colour is not None or style.bold is not None:
             fonts = self.items("fonts")
-            font_id = int(xf.get("fontId", "0"))
+            font_id = number(xf, "fontId")
             font = (copy.deepcopy(fonts[font_id]) if font_id < len(fonts)
                     else etree.Element(_M + "font", nsmap=_NSMAP))
             if style.font_colour is not None:
@@ -157,6 +159,17 @@ class StyleSheet:
 
     def to_bytes(self) -> bytes:
         return serialize_xml(self.root) if self.changed else self._data
+
+
+def number(el: etree._Element, attr: str) -> int:
+    """An index attribute of a style entry (0 when absent; PackageError when it is not a
+    number: the style sheet is not as Excel writes it)."""
+    text = el.get(attr, "0")
+    try:
+        return int(text)
+    except ValueError:
+        raise PackageError(f"part {STYLES} has a {etree.QName(el).localname} whose {attr} "
+                           f"is not a number: {text!r}") from None
 
 
 def solid_fill(rgb: str) -> etree._Element:

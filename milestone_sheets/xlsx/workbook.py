@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from milestone_sheets.errors import PackageError
 from milestone_sheets.xlsx.opc import NS_MAIN, NS_REL, Package, parse_xml, serialize_xml
 
 _M = f"{{{NS_MAIN}}}"
@@ -39,14 +40,14 @@ class WorkbookPart:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self.root = parse_xml(pkg.parts[WORKBOOK])
+        self.root = parse_xml(pkg.part(WORKBOOK), WORKBOOK)
         self.rels = pkg.rels(WORKBOOK)
         self.changed = False
         pr = self.root.find(_M + "workbookPr")
         self.date_1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         self._sheets_el = self.root.find(_M + "sheets")
         if self._sheets_el is None:
-            raise ValueError("the workbook has no sheet list")
+            raise PackageError(f"part {WORKBOOK} has no sheet list")
         self.sheets: list[SheetEntry] = []
         for i, el in enumerate(self._sheets_el.findall(_M + "sheet")):
             rel = self.rels.by_id(el.get(_RID, ""))
@@ -60,6 +61,16 @@ class WorkbookPart:
 
     def sheet(self, title: str) -> SheetEntry | None:
         return next((s for s in self.sheets if s.title == title), None)
+
+    def worksheet_part(self, title: str) -> str:
+        """The part of worksheet `title`, which the package must have (PackageError when the
+        workbook lists no such worksheet or its relationship names no part there is)."""
+        entry = self.sheet(title)
+        if entry is None or entry.part is None or entry.kind != "worksheet":
+            raise PackageError(f"part {WORKBOOK} lists no worksheet part for sheet {title!r}")
+        if entry.part not in self.pkg:
+            raise PackageError(f"part {entry.part} of sheet {title!r} is missing")
+        return entry.part
 
     # ---------------------------------------------------------------- sheets
 
@@ -78,7 +89,7 @@ class WorkbookPart:
         rel = self.rels.add("worksheet", part)
         el = etree.Element(_M + "sheet", nsmap=_NSMAP)
         el.set("name", title)
-        ids = [int(s.element.get("sheetId", "0")) for s in self.sheets]
+        ids = [_number(s.element.get("sheetId", "0"), "sheetId") for s in self.sheets]
         el.set("sheetId", str(max(ids, default=0) + 1))
         el.set(_RID, rel.id)
         position = max(0, min(position, len(self.sheets)))
@@ -149,13 +160,21 @@ class WorkbookPart:
         self.changed = False
 
 
+def _number(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise PackageError(f"part {WORKBOOK} has a {what} that is not a number: "
+                           f"{text!r}") from None
+
+
 def update_app_titles(pkg: Package, worksheet_titles: list[str]) -> None:
     """docProps/app.xml's list of worksheet titles, when it has one msheets can recognise."""
     name = "docProps/app.xml"
     data = pkg.get(name)
     if data is None:
         return
-    root = parse_xml(data)
+    root = parse_xml(data, name)
     vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
     ep = root.nsmap.get(None, "")
     pairs = root.find(f"{{{ep}}}HeadingPairs/{{{vt}}}vector")

@@ -4,6 +4,7 @@ is in the catalogue's French; an English plan keeps its English."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -360,6 +361,8 @@ def test_parse_errors_in_both_languages(parse, raw, en, fr):
     from milestone_sheets.read import values as parsing
 
     func = getattr(parsing, parse)
+    if parse == "parse_date":
+        func = functools.partial(func, default_year=2026)
     assert func(raw).error == en
     assert func(raw, lang="fr").error == fr
 
@@ -414,10 +417,36 @@ def test_the_language_changes_the_words_only(raw):
     error in both or in neither."""
     from milestone_sheets.read import values as parsing
 
-    for parse in (parsing.parse_date, parsing.parse_number, parsing.parse_money,
-                  parsing.parse_percent, parsing.parse_status):
+    for parse in (functools.partial(parsing.parse_date, default_year=2026), parsing.parse_number,
+                  parsing.parse_money, parsing.parse_percent, parsing.parse_status):
         en, fr = parse(raw), parse(raw, lang="fr")
         assert en._replace(error=None) == fr._replace(error=None) or (
             en.value != en.value and fr.value != fr.value)  # NaN
         assert (en.error is None) == (fr.error is None)
         assert en.error is None or en.error != fr.error or not _tokens(en.error)
+
+
+def test_french_html_report_speaks_french_to_the_end(tmp_path):
+    """The HTML report of a French plan: a milestone without a phase is budgeted under
+    "(aucun)", the charts are named in French for screen readers, and every percentage is
+    written "56 %" (the progress bars said "56%" beside a headline's "42 %")."""
+    from helpers import fill_plan
+
+    from milestone_sheets import evaluate
+    from milestone_sheets.plans import load_plan
+    from milestone_sheets.write.report.html import to_html
+
+    path = fill_plan(tmp_path / "p.xlsx", lang="fr", team=[{"owner": "Ana"}],
+                     milestones=[_ok(budget=100)],
+                     metrics=[{"metric": "Inscrits", "baseline": 0, "target": 100,
+                               "current": 56, "baseline_date": date(2026, 10, 1),
+                               "target_date": date(2026, 12, 31)}])
+    status = evaluate(load_plan(path, as_of=AS_DATE), AS_DATE)
+    html = to_html(status)
+    assert "(aucun)" in html and "(none)" not in html
+    for name in ("Santé", "Budget par phase", "Chronologie"):
+        assert f'aria-label="{name}"' in html, name
+    assert 'aria-label="56 %"' in html
+    shown = re.findall(r">([^<]*)<", html.split("</style>", 1)[1])  # the text, not the CSS
+    assert any("56 %" in t for t in shown)
+    assert not [t for t in shown if re.search(r"\d%", t)]

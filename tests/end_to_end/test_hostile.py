@@ -133,11 +133,12 @@ def test_strict_open_xml_is_read(tmp_path):
         assert b"purl.oclc.org" in z.read("xl/workbook.xml")
     _read_commands(path, tmp_path)
     before = digest(path)
+    # Refresh writes Transitional parts only: it refuses, in one line, and writes nothing.
     res = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", "2026-11-23"])
-    if res.exit_code != 0:  # refused, never a crash: one line, the file as it was
-        assert res.exit_code in (1, 2), res.output
-        assert res.output.startswith("Error: ") and len(res.output.splitlines()) == 1
-        assert digest(path) == before
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith("Error: ") and len(res.output.splitlines()) == 1
+    assert "re-save the file" in res.output
+    assert digest(path) == before
 
 
 def test_unreadable_file(tmp_path, monkeypatch):

@@ -498,14 +498,14 @@ def test_dates(raw, expected):
 
 @pytest.mark.parametrize("raw", ["TBD", "tbc", "N/A", "-", "?", "à définir"])
 def test_unknown_dates_are_blank_with_a_warning(raw):
-    assert mp.read_date(raw) == (None, "tbd")
+    assert mp.read_date(raw, "MDY", 2026) == (None, "tbd")
     plan = plan_of([["Task", "Due"], ["A", raw], ["B", date(2026, 1, 1)]])
     assert plan.milestones[0].due is None
     assert plan.warnings[0].message == f"Due {raw!r} read as blank"
 
 
 def test_a_true_false_or_small_number_is_not_a_date():
-    assert mp.read_date(True)[0] is None and mp.read_date(12)[0] is None
+    assert mp.read_date(True, "MDY", 2026)[0] is None and mp.read_date(12, "MDY", 2026)[0] is None
 
 
 def test_the_date_order_a_column_proves():

@@ -104,7 +104,7 @@ def test_the_reader_alone_gives_rows_as_typed_and_reading_issues(tmp_path):
         "", "zed", False, date(2026, 12, 20), ["M-999"])
     assert (a.budget, a.budget_per_month) == (1000, True)
     assert (b.id, b.owner, b.status) == ("", "ana", "Done")
-    assert layout.sheets["milestones"].cells["owner"] == [" zed ", "ana"]
+    assert layout.sheets["milestones"].typed["owner"] == [" zed ", "ana"]
     loaded = load_plan(path, as_of=AS_OF)
     assert [(i.severity, i.cell) for i in loaded.issues] == [
         ("warning", "G2"), ("error", "I2"), ("info", "J2"), ("error", "N2"), ("error", "Q2"),
@@ -190,7 +190,7 @@ def test_blank_rows_skipped_and_title_rows_above(tmp_path):
     assert plan.milestones[1].budget == 2000
     assert layout.sheets["milestones"].header_row == 4
     assert layout.sheets["milestones"].rows == [5, 8]
-    assert layout.sheets["milestones"].cells["budget"] == [100, "2k"]  # as typed
+    assert layout.sheets["milestones"].typed["budget"] == [100, "2k"]  # as typed
 
 
 def test_french_twin_reads_the_same(tmp_path):

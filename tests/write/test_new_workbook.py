@@ -342,11 +342,12 @@ def test_guide_date_examples_are_read_as_promised():
     """The Guide promises what msheets does with text that stays text in a spreadsheet."""
     from milestone_sheets.read.values import parse_date
 
-    assert parse_date("Q3 2026", "MDY").value == date(2026, 9, 30)
+    assert parse_date("Q3 2026", "MDY", default_year=2026).value == date(2026, 9, 30)
     assert parse_date("end of Q3", "MDY", default_year=2026).value == date(2026, 9, 30)
-    assert parse_date("Sep 2026", "MDY").value == date(2026, 9, 30)  # typed as 'Sep 2026
-    assert parse_date("sept. 2026", "DMY").value == date(2026, 9, 30)
-    assert parse_date("T3 2026", "DMY").value == date(2026, 9, 30)
+    assert (parse_date("Sep 2026", "MDY", default_year=2026).value
+            == date(2026, 9, 30))  # typed as 'Sep 2026
+    assert parse_date("sept. 2026", "DMY", default_year=2026).value == date(2026, 9, 30)
+    assert parse_date("T3 2026", "DMY", default_year=2026).value == date(2026, 9, 30)
     from milestone_sheets.write.new_workbook import GUIDE
 
     dates_en = dict(GUIDE["en"]["intro"])["Dates"]
@@ -370,3 +371,41 @@ def test_new_speaks_the_workbook_language(tmp_path, lang):
     again = CliRunner().invoke(cli, ["new", str(path), "--lang", lang])
     assert again.exit_code == 1
     assert ("existe déjà" if lang == "fr" else "already exists") in again.output
+
+
+@pytest.mark.parametrize("currency", [*contract.CURRENCY_SYMBOLS, "SEK"])
+def test_money_text_puts_the_symbol_where_the_workbook_does(currency):
+    from milestone_sheets.contract.formats import format_money
+
+    code = contract.money_format(currency)
+    sym = contract.CURRENCY_SYMBOLS.get(currency, currency)
+    before = code.startswith(f'"{sym}"')
+    for value, en, fr in ((12345, "12,345", "12 345"), (12.5, "12.50", "12,50")):
+        for lang, amount in (("en", en), ("fr", fr)):
+            assert format_money(value, currency, lang) == (
+                f"{sym}{amount}" if before else f"{amount} {sym}")
+    # the minus before the symbol, as `-"$"#,##0` shows it
+    assert format_money(-50, currency, "en") == (f"-{sym}50" if before else f"-50 {sym}")
+
+
+def test_reports_and_calendar_show_money_as_the_workbook_does(tmp_path):
+    """A CAD plan: the workbook shows CA$2,000, and so do the text, markdown and HTML
+    reports and the calendar (their own symbol table made it "2,000 CAD")."""
+    from milestone_sheets import evaluate, load_plan
+    from milestone_sheets.write.ics import build_calendar
+    from milestone_sheets.write.new_workbook import PlanContent
+    from milestone_sheets.write.report.html import to_html
+    from milestone_sheets.write.report.text import to_markdown, to_text
+
+    as_of = date(2026, 12, 1)
+    path = write_new_workbook(tmp_path / "plan.xlsx", content=PlanContent(
+        milestones=[{"milestone": "Launch", "owner": "Ana", "due": date(2026, 12, 15),
+                     "budget": 2000}],
+        team=[{"owner": "Ana"}], settings={"currency": "CAD"}))
+    ms = openpyxl.load_workbook(path)[contract.sheet_title("milestones", "en")]
+    budget = next(c for row in ms.iter_rows(min_row=2) for c in row if c.value == 2000)
+    assert budget.number_format == '"CA$"#,##0;-"CA$"#,##0'
+    status = evaluate(load_plan(path, as_of=as_of), as_of)
+    calendar = build_calendar(status).decode().replace("\r\n ", "").replace("\\,", ",")
+    for doc in (to_text(status), to_markdown(status), to_html(status), calendar):
+        assert "CA$2,000" in doc and "2,000 CAD" not in doc

@@ -6,6 +6,11 @@ entries that list them, appended styles); every other part goes out as the bytes
 in as. The order: refuse while the file is open; read and check everything; build the
 new parts in memory; write a temporary file beside the target; read it back and check
 it; keep a backup; rename over the target.
+
+A part of the user's package that is not as msheets expects (`PackageError`, raised by
+`xlsx/`) stops the refresh with exit 2, nothing written; any other exception while the new
+parts are made is a bug in msheets and goes up as it is (exit 3), as does a written file
+that does not read back as it should (`InternalError`): the plan is not replaced then.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from datetime import date
 from pathlib import Path
 
 from milestone_sheets import contract, i18n
-from milestone_sheets.errors import PlanError
+from milestone_sheets.errors import InternalError, PackageError, PlanError
 from milestone_sheets.model import Plan, SheetLayout, WorkbookLayout
 from milestone_sheets.plans import load_workbook_plan
+from milestone_sheets.read.plan import plan_language
 from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 from milestone_sheets.write.files import atomic_path, backup_path
 from milestone_sheets.write.refresh.managed import (
@@ -28,7 +34,7 @@ from milestone_sheets.write.refresh.managed import (
     Context,
     build_managed_book,
 )
-from milestone_sheets.xlsx.guard import check_lock_files
+from milestone_sheets.xlsx.guard import check_lock_files, open_in
 from milestone_sheets.xlsx.notes import Note, merge_notes
 from milestone_sheets.xlsx.opc import Package
 from milestone_sheets.xlsx.sheet_patch import PatchCell, patch_sheet
@@ -71,43 +77,49 @@ def refresh_workbook(path: str | Path, output: str | Path | None = None,
     target = Path(output) if output is not None else path
     in_place = output is None or (target.exists() and target.resolve() == path.resolve())
     if in_place:
-        check_lock_files(path)
+        _refuse_while_open(path, path)
     elif target.exists():
-        check_lock_files(target)
+        _refuse_while_open(target, path)
     plan, layout = load_workbook_plan(path, as_of=as_of, today=today)
     status = evaluate(plan, plan.as_of)
     result = RefreshResult(plan, status, target, written=False, layout=layout)
     pkg = Package.open(path)
     try:
-        try:
-            result.changes = apply(pkg, plan, layout, status)
-        except (ValueError, KeyError, AssertionError) as exc:
-            raise PlanError(f"{path.name}: a part of the workbook is not as msheets expects "
-                            f"({type(exc).__name__}: {exc}). Nothing was written; re-save "
-                            "the file in Excel or LibreOffice and try again.") from None
+        result.changes = apply(pkg, plan, layout, status)
         result.changed_parts = pkg.changed()
         if dry_run:
             return result
         if in_place:
-            check_lock_files(path)  # opened while we worked?
+            check_lock_files(path, plan.language)  # opened while we worked?
         with atomic_path(target) as tmp:
-            pkg.save(tmp)
+            pkg.save(tmp)  # reads the parts not read yet: a damaged one shows here
             pkg.close()  # the original is no longer read: it may be replaced
             verify(tmp, pkg, plan, layout, status)
             if in_place:
                 result.backup = backup_path(path)
                 shutil.copy2(path, result.backup)
+    except PackageError as exc:
+        raise PlanError(f"{path.name}: a part of the workbook is not as msheets expects "
+                        f"({exc}). Nothing was written; re-save the file in Excel or "
+                        "LibreOffice and try again.", lang=plan.language) from None
     finally:
         pkg.close()
     result.written = True
     return result
 
 
+def _refuse_while_open(path: Path, plan: Path) -> None:
+    """Refuse while `path` is open in Excel or LibreOffice, in the language of the plan at
+    `plan` (read for that only when a lock file is there: it is not read yet)."""
+    if open_in(path) is not None:
+        check_lock_files(path, plan_language(plan) or "en")
+
+
 def apply(pkg: Package, plan: Plan, layout: WorkbookLayout, status: PlanStatus) -> list[str]:
     """Make the refreshed parts in `pkg` (the workbook `plan` was read from, its tables
     where `layout` says); returns what changed, in the user's words."""
     workbook = WorkbookPart(pkg)
-    styles = StyleSheet(pkg.parts[STYLES])
+    styles = StyleSheet(pkg.part(STYLES))
     changes = _milestone_cells(pkg, workbook, styles, plan, layout, status)
     changes += _metric_cells(pkg, workbook, styles, plan, layout, status)
     changes += _notes(pkg, workbook, plan, layout)
@@ -143,12 +155,10 @@ def _columns(plan: Plan, layout: SheetLayout, sheet: str, keys: tuple[str, ...],
 def _patch(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan: Plan,
            layout: SheetLayout, cells: dict[int, dict[int, PatchCell]],
            managed: dict[str, int], names: dict[str, str]) -> list[str]:
-    entry = workbook.sheet(layout.title)
-    if entry is None or entry.part is None:
-        raise KeyError(f"sheet {layout.title!r} has no worksheet part")
-    patched = patch_sheet(pkg.parts[entry.part], cells, styles.derive,
+    part = workbook.worksheet_part(layout.title)
+    patched = patch_sheet(pkg.parts[part], cells, styles.derive,
                           clear=(layout.header_row + 1, set(managed.values()), STALE_STYLE))
-    pkg.put(entry.part, patched.data)
+    pkg.put(part, patched.data)
     changes = []
     for key, col in managed.items():
         n = patched.changed.get(col, 0)
@@ -284,12 +294,13 @@ def verify(path: Path, pkg: Package, plan: Plan, book_layout: WorkbookLayout,
            status: PlanStatus) -> None:
     """Read the written file back before it replaces anything: every part of the user's
     is byte-identical (same CRC-32 and size as the original's, and every part inflates to
-    its CRC), and the managed cells and sheets hold the results."""
+    its CRC), and the managed cells and sheets hold the results. When it does not, msheets
+    wrote it wrong: InternalError (the temporary file goes, the plan is not replaced)."""
     import python_calamine as pc
 
-    def fail(what: str) -> PlanError:
-        return PlanError(f"the refreshed workbook did not read back as written ({what}); "
-                         "nothing was replaced. Please report this.")
+    def fail(what: str) -> InternalError:
+        return InternalError(f"the refreshed workbook did not read back as written ({what}); "
+                             "nothing was replaced")
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -299,7 +310,9 @@ def verify(path: Path, pkg: Package, plan: Plan, book_layout: WorkbookLayout,
                 if out is None or (out.CRC, out.file_size) != (original.CRC,
                                                                original.file_size):
                     raise fail(f"part {name} differs")
-            zf.testzip()  # every part inflates to its CRC
+            bad = zf.testzip()  # every part inflates to its CRC
+            if bad is not None:
+                raise fail(f"part {bad} does not inflate to its CRC")
         book = pc.CalamineWorkbook.from_path(str(path))
         try:
             layout = book_layout.sheets["milestones"]
@@ -328,7 +341,7 @@ def verify(path: Path, pkg: Package, plan: Plan, book_layout: WorkbookLayout,
                 raise fail("the Summary does not show the as-of date")
         finally:
             book.close()
-    except PlanError:
+    except InternalError:
         raise
     except Exception as exc:
-        raise fail(f"{type(exc).__name__}: {exc}") from None
+        raise fail(f"{type(exc).__name__}: {exc}") from exc

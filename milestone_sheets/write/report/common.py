@@ -1,4 +1,6 @@
-"""Reports of a PlanStatus: the JSON document (contract section 6), text, markdown."""
+"""What the text, markdown, terminal and HTML reports share: the headline, the tables, and
+how they show money, shares, metric values, health and rollup groups in the plan's
+language. The JSON document is `json.py`."""
 
 from __future__ import annotations
 
@@ -7,13 +9,12 @@ import math
 from datetime import date
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.formats import format_money
 from milestone_sheets.contract.vocab import Flag, Health
 from milestone_sheets.model import Metric
-from milestone_sheets.read.values import format_money
 from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.write.report.json import iso_date
 
-# --------------------------------------------------------------------------- text
 # The text, markdown and HTML reports speak the plan's language (i18n.WORDS); the JSON
 # document keeps the English names of contract section 6.
 
@@ -24,33 +25,41 @@ def word(status: PlanStatus, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _pct(x: float | None, lang: str = "en") -> str:
+def percent(x: float | None, lang: str) -> str:
+    """A share as a whole percentage: "42%", "42 %" in French; "-" when unknown."""
     if x is None or not math.isfinite(x):
         return "-"
-    return f"{x:.0%}".replace("%", " %") if lang == "fr" else f"{x:.0%}"
+    return i18n.format_number(x, ".0%", lang)
 
 
-def _ratio(x: float | None, lang: str = "en") -> str:
-    text = "-" if x is None else f"{x:.2f}"
-    return text.replace(".", ",") if lang == "fr" else text
+def _ratio(x: float | None, lang: str) -> str:
+    return "-" if x is None else i18n.format_number(x, ".2f", lang)
 
 
-def metric_value(x: float | None, metric: Metric, lang: str = "en") -> str:
+def metric_value(x: float | None, metric: Metric, lang: str) -> str:
     """A metric's value as its sheet shows it: a % metric's fraction as a percentage
     (0.021 -> 2.1%), other values as typed."""
     if x is None:
         return "-"
-    if metric.is_percent:
-        text = f"{x * 100:.2f}".rstrip("0").rstrip(".") + "%"
-    else:
-        text = f"{x:g}"
-    if lang == "fr":
-        text = text.replace(".", ",").replace("%", " %")
-    return text
+    if not metric.is_percent:
+        return i18n.format_number(x, "g", lang)
+    points = f"{x * 100:.2f}".rstrip("0").rstrip(".")  # at most 2 decimals, none trailing
+    return i18n.format_number(x, f".{len(points.partition('.')[2])}%", lang)
 
 
-def health_text(status: PlanStatus, health: str) -> str:
-    return contract.health_label(health, status.plan.language)
+def group_name(rollup: str, key: str, lang: str) -> str:
+    """A rollup group's name in `lang`: its key ("(none)", a type, YYYY-MM) as the plan's
+    language says it."""
+    if key == i18n.word("none", "en"):
+        return i18n.word("none", lang)
+    if rollup == "by_type":
+        return contract.choice_label("type", key, lang)
+    if rollup == "by_month":
+        try:
+            return i18n.month_year(date.fromisoformat(key + "-01"), lang)
+        except ValueError:
+            return key
+    return key
 
 
 def flags_text(status: PlanStatus, flags: list[Flag], sep: str = ", ") -> str:
@@ -62,18 +71,21 @@ def headline(status: PlanStatus) -> list[tuple[str, str]]:
     counts = status.totals
     lang = status.plan.language
     review = status.review.next_review
+
+    def money(x: float) -> str:
+        return format_money(x, cur, lang)
+
     return [
         (word(status, "milestones"), word(
             status, "r_milestones_line", n=counts["milestones"], done=counts["done"],
             overdue=counts["overdue"], at_risk=counts["at_risk"], due_soon=counts["due_soon"])),
         (word(status, "budget"), word(
-            status, "r_budget_line", planned=format_money(t.planned, cur),
-            actual=format_money(t.actual, cur), variance=format_money(t.variance, cur))),
+            status, "r_budget_line", planned=money(t.planned), actual=money(t.actual),
+            variance=money(t.variance))),
         (word(status, "earned_value"), word(
-            status, "r_ev_line", ev=format_money(t.earned_value, cur),
-            pv=format_money(t.planned_value, cur), cpi=_ratio(status.budget.cpi, lang),
-            spi=_ratio(status.budget.spi, lang))),
-        (word(status, "r_complete"), _pct(status.budget.percent_complete, lang)),
+            status, "r_ev_line", ev=money(t.earned_value), pv=money(t.planned_value),
+            cpi=_ratio(status.budget.cpi, lang), spi=_ratio(status.budget.spi, lang))),
+        (word(status, "r_complete"), percent(status.budget.percent_complete, lang)),
         (word(status, "r_next_review"), review.isoformat() if review
          else word(status, "r_none_scheduled")),
     ]
@@ -84,7 +96,7 @@ def sections(status: PlanStatus) -> list[tuple[str, list[str], list[list[str]]]]
     lang = status.plan.language
     w = functools.partial(word, status)
     out: list[tuple[str, list[str], list[list[str]]]] = []
-    hc = [[health_text(status, h), str(n)] for h, n in status.health_counts().items() if n]
+    hc = [[h.label(lang), str(n)] for h, n in status.health_counts().items() if n]
     out.append((w("health"), [w("health"), w("milestones")], hc))
     order = (Health.OVERDUE, Health.AT_RISK, Health.DUE_SOON)
     late = [st for st in status.milestones if st.health in order]
@@ -93,27 +105,27 @@ def sections(status: PlanStatus) -> list[tuple[str, list[str], list[list[str]]]]
     out.append((w("r_needs_attention"),
                 [w("id"), w("milestone"), w("owner"), w("due"), w("health"), w("flags")],
                 [[st.milestone.id, st.milestone.name, st.milestone.owner or "-",
-                  iso_date(st.milestone.due) or "-", health_text(status, st.health),
+                  iso_date(st.milestone.due) or "-", st.health.label(lang),
                   flags_text(status, st.flags)] for st in late]))
     over = [w_ for w_ in status.workload if w_.overloaded]
     out.append((w("overloaded"), [w("owner"), w("peak"), w("r_peak_week"), w("open")],
-                [[o.owner, _pct(o.peak_load, lang), iso_date(o.peak_week) or "-", str(o.open)]
-                 for o in over]))
+                [[o.owner, percent(o.peak_load, lang), iso_date(o.peak_week) or "-",
+                  str(o.open)] for o in over]))
     out.append((w("metrics"), [w("r_metric"), w("current"), w("target"), w("progress"),
                                w("expected"), w("status")],
                 [[ms.metric.name, metric_value(ms.current, ms.metric, lang),
-                  metric_value(ms.metric.target, ms.metric, lang), _pct(ms.progress, lang),
-                  _pct(ms.expected, lang), contract.metric_status_label(ms.status, lang)]
+                  metric_value(ms.metric.target, ms.metric, lang), percent(ms.progress, lang),
+                  percent(ms.expected, lang), ms.status.label(lang)]
                  for ms in status.metrics]))
     r = status.review
     out.append((w("r_agenda_of", date=iso_date(r.next_review) or "-"),
                 [w("r_item"), w("owner"), w("due"), w("health")],
                 [[f"{st.milestone.id} {st.milestone.name}", st.milestone.owner or "-",
-                  iso_date(st.milestone.due) or "-", health_text(status, st.health)]
+                  iso_date(st.milestone.due) or "-", st.health.label(lang)]
                  for st in r.agenda_milestones]
                 + [[w("r_metric_item", name=ms.metric.name), ms.metric.owner or "-",
                     iso_date(ms.metric.target_date) or "-",
-                    contract.metric_status_label(ms.status, lang)] for ms in r.agenda_metrics]))
+                    ms.status.label(lang)] for ms in r.agenda_metrics]))
     return out
 
 

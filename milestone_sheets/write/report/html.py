@@ -10,10 +10,18 @@ from datetime import date, timedelta
 from html import escape
 
 from milestone_sheets import contract, i18n
+from milestone_sheets.contract.formats import format_money
 from milestone_sheets.contract.vocab import Health, MetricHealth
-from milestone_sheets.read.values import format_money
 from milestone_sheets.rules.evaluation import PlanStatus
-from milestone_sheets.write.report.common import cut, flags_text, headline, metric_value, word
+from milestone_sheets.write.report.common import (
+    cut,
+    flags_text,
+    group_name,
+    headline,
+    metric_value,
+    percent,
+    word,
+)
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;margin:0;
@@ -37,10 +45,9 @@ def _pill(health: Health | MetricHealth, lang: str = "en") -> str:
     """A milestone's health or a metric's status on its colour, in the plan's language."""
     if isinstance(health, MetricHealth):
         bg = contract.METRIC_STATUS_COLOURS[health]
-        label = contract.metric_status_label(health, lang)
     else:
         bg = contract.HEALTH_COLOURS[health]
-        label = contract.health_label(health, lang)
+    label = health.label(lang)
     fg = "#fff" if health in (Health.DONE, MetricHealth.ACHIEVED) else "#000"
     return f'<span class="pill" style="background:#{bg};color:{fg}">{escape(label)}</span>'
 
@@ -54,31 +61,33 @@ def _health_bar(status: PlanStatus) -> str:
         w = 1000 * n / total
         parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="28" '
                      f'fill="#{contract.HEALTH_COLOURS[h]}"><title>'
-                     f'{escape(contract.health_label(h, lang))}: {n}</title></rect>')
+                     f'{escape(h.label(lang))}: {n}</title></rect>')
         x += w
         legend.append(f"{_pill(h, lang)} {n}")
     return (f'<svg viewBox="0 0 1000 28" width="100%" height="28" role="img" '
-            f'aria-label="health">{"".join(parts)}</svg><p>{" &nbsp; ".join(legend)}</p>')
+            f'aria-label="{escape(word(status, "health"))}">{"".join(parts)}</svg>'
+            f'<p>{" &nbsp; ".join(legend)}</p>')
 
 
 def _budget_bars(status: PlanStatus) -> str:
     groups = status.budget.rollups["by_phase"]
-    cur = status.plan.settings.currency
+    cur, lang = status.plan.settings.currency, status.plan.language
     top = max([max(g.planned, g.actual) for g in groups] + [1])
     rows, y = [], 0
     for g in groups:
         wp, wa = 600 * g.planned / top, 600 * g.actual / top
         rows.append(
-            f'<text x="0" y="{y + 14}">{escape(g.key[:28])}</text>'
+            f'<text x="0" y="{y + 14}">{escape(group_name("by_phase", g.key, lang)[:28])}</text>'
             f'<rect x="200" y="{y + 2}" width="{wp:.1f}" height="10" fill="#5B9BD5"/>'
             f'<rect x="200" y="{y + 14}" width="{wa:.1f}" height="10" '
             f'fill="{"#C00000" if g.actual > g.planned else "#A9D18E"}"/>'
             f'<text x="{205 + max(wp, wa):.1f}" y="{y + 18}">'
-            f'{escape(format_money(g.planned, cur))} / {escape(format_money(g.actual, cur))}'
+            f'{escape(format_money(g.planned, cur, lang))} / '
+            f'{escape(format_money(g.actual, cur, lang))}'
             f"</text>")
         y += 32
     return (f'<svg viewBox="0 0 1000 {max(y, 20)}" width="100%" role="img" '
-            f'aria-label="budget by phase">{"".join(rows)}</svg>'
+            f'aria-label="{escape(word(status, "r_budget_by_phase"))}">{"".join(rows)}</svg>'
             f'<p class="muted">{escape(word(status, "r_budget_legend"))}</p>')
 
 
@@ -105,7 +114,7 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
         rows.append(f'<text x="0" y="{y + 10}">{escape(cut(m.id + " " + m.name, 40))}</text>'
                     f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 3):.1f}" height="12" '
                     f'rx="2" fill="#{contract.HEALTH_COLOURS[s.health]}"><title>'
-                    f'{escape(m.name)}: {escape(contract.health_label(s.health, lang))}, '
+                    f'{escape(m.name)}: {escape(s.health.label(lang))}, '
                     f'{escape(word(status, "r_due_on", date=m.due))}</title></rect>')
     h = 20 + len(items) * 18
     today = x(status.as_of)
@@ -123,18 +132,20 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
             marks.append(f'<text x="{x(month):.1f}" y="{h + 12}" fill="#666">'
                          f"{escape(i18n.month_year(month, lang))}</text>")
         month = (month + timedelta(days=32)).replace(day=1)
-    return (f'<svg viewBox="0 0 1000 {h + 16}" width="100%" role="img" aria-label="timeline">'
+    return (f'<svg viewBox="0 0 1000 {h + 16}" width="100%" role="img" '
+            f'aria-label="{escape(word(status, "r_timeline"))}">'
             f'{"".join(rows)}{"".join(marks)}</svg>'
             f'<p class="muted">{escape(word(status, "r_timeline_legend"))}</p>')
 
 
-def _progress(share: float | None) -> str:
+def _progress(share: float | None, lang: str) -> str:
     if share is None or not math.isfinite(share):
         return "-"
     w = max(0.0, min(1.0, share)) * 120
-    return (f'<svg width="124" height="12" role="img" aria-label="{share:.0%}"><rect width="120" '
+    shown = escape(percent(share, lang))
+    return (f'<svg width="124" height="12" role="img" aria-label="{shown}"><rect width="120" '
             f'height="12" fill="#eee"/><rect width="{w:.1f}" height="12" fill="#5B9BD5"/></svg> '
-            f"{share:.0%}")
+            f"{shown}")
 
 
 def to_html(status: PlanStatus) -> str:
@@ -160,7 +171,7 @@ def to_html(status: PlanStatus) -> str:
         f"<tr><td>{escape(m.metric.name)}</td>"
         f"<td>{escape(metric_value(m.current, m.metric, lang))}</td>"
         f"<td>{escape(metric_value(m.metric.target, m.metric, lang))}</td>"
-        f"<td>{_progress(m.progress)}</td><td>{_progress(m.expected)}</td>"
+        f"<td>{_progress(m.progress, lang)}</td><td>{_progress(m.expected, lang)}</td>"
         f"<td>{_pill(m.status, lang)}</td></tr>" for m in status.metrics
     ) or f'<tr><td colspan="6">{w("r_no_metrics")}</td></tr>'
     r = status.review

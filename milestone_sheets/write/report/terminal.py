@@ -6,15 +6,11 @@ from typing import Any
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.contract.vocab import Severity
-from milestone_sheets.model import SEVERITIES, Issue, Plan
+from milestone_sheets.model import Issue, Plan
 from milestone_sheets.rules.evaluation import PlanStatus
+from milestone_sheets.write.report.common import cut, headline, sections, word
 
-
-def _value(v: object) -> str:
-    s = "" if v is None else str(v)
-    return s if len(s) <= 30 else s[:29] + "…"
-
-
+ISSUE_VALUE = 30  # characters of the value an issue quotes; longer ones end with "…"
 _GROUP_TITLE = {Severity.ERROR: "cli_errors", Severity.WARNING: "cli_warnings",
                 Severity.INFO: "cli_infos"}
 
@@ -33,8 +29,8 @@ def issues_table(plan: Plan, color: bool = False) -> str:
         return labels[key]
 
     lines: list[str] = []
-    counts = {s: 0 for s in SEVERITIES}
-    for sev in SEVERITIES:
+    counts = {s: 0 for s in Severity}
+    for sev in Severity:
         group = [i for i in plan.issues if i.severity == sev]
         counts[sev] = len(group)
         if not group:
@@ -45,7 +41,7 @@ def issues_table(plan: Plan, color: bool = False) -> str:
         where_w = max(len(i.where) for i in group)
         field_w = max(map(len, fields))
         for i, field in zip(group, fields, strict=True):
-            value = f"  [{_value(i.value)}]" if i.value not in (None, "") else ""
+            value = f"  [{cut(str(i.value), ISSUE_VALUE)}]" if i.value not in (None, "") else ""
             lines.append(f"  {i.where.ljust(where_w)}  {field.ljust(field_w)}  "
                          f"{i.message}{value}")
         lines.append("")
@@ -63,8 +59,6 @@ def print_rich_report(status: PlanStatus, console: Any = None) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
-
-    from milestone_sheets.write.report.common import headline, sections, word
 
     console = console or Console()
     console.print(f"[bold]{escape(status.plan.name)}[/bold] - "
@@ -85,7 +79,7 @@ def print_rich_report(status: PlanStatus, console: Any = None) -> None:
             table.add_row(*[escape(str(c)) for c in r])
         console.print(table)
     errors = len(status.plan.errors)
-    warnings = sum(1 for i in status.plan.issues if i.severity == Severity.WARNING)
+    warnings = len(status.plan.warnings)
     if errors or warnings:
         console.print(escape(word(status, "r_problems", errors=errors, warnings=warnings)),
                       highlight=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.write.report.common import cut, headline, sections, word
 
@@ -23,7 +22,7 @@ def to_text(status: PlanStatus, width: int | None = None) -> str:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in
                                           zip(r, widths, strict=False)).rstrip())
     errors = len(status.plan.errors)
-    warnings = sum(1 for i in status.plan.issues if i.severity == Severity.WARNING)
+    warnings = len(status.plan.warnings)
     if errors or warnings:
         lines += ["", word(status, "r_problems", errors=errors, warnings=warnings)]
     return "\n".join(lines) + "\n"
@@ -40,7 +39,7 @@ def to_markdown(status: PlanStatus) -> str:
     """A one-file stakeholder report in Markdown (cell text escaped)."""
     out = [f"# {_md_escape(status.plan.name)}", "",
            word(status, "r_as_of_line", date=status.as_of.isoformat()), ""]
-    colon = " :" if status.plan.language == "fr" else ":"
+    colon = word(status, "colon")
     out += [f"- **{k}{colon}** {_md_escape(v)}" for k, v in headline(status)]
     for title, header, rows in sections(status):
         if not rows:

@@ -336,3 +336,83 @@ def test_formatted_runs_of_text_survive(tmp_path):
     cell = openpyxl.load_workbook(path, rich_text=True)["Milestones"]["AD2"].value
     assert isinstance(cell, CellRichText) and str(cell) == "Bold plain"
     assert cell[0].font.b
+
+
+# --------------------------------------------------------------------------- what fails how
+
+
+def _refresh_failing(tmp_path: Path, monkeypatch) -> tuple[Path, bytes, set[str], object]:
+    """A refresh of a plan, with whatever `monkeypatch` broke: the plan, its bytes and the
+    folder's files before, and the CLI's result."""
+    path = hand_plan(tmp_path / "plan.xlsx")
+    before, files = path.read_bytes(), {p.name for p in tmp_path.iterdir()}
+    monkeypatch.delenv("MSHEETS_DEBUG", raising=False)
+    return path, before, files, run("refresh", path, "--as-of", HAND_AS_OF.isoformat())
+
+
+def _boom(*args, **kwargs):
+    raise KeyError("summary_row")
+
+
+def test_a_bug_in_a_managed_sheet_writer_is_an_internal_error(tmp_path, monkeypatch):
+    """A KeyError in msheets' own writer is a bug (exit 3), not the user's file (exit 2):
+    the plan stays as it was, with no backup and no temporary file beside it."""
+    import milestone_sheets.write.refresh.managed.build as build
+
+    monkeypatch.setattr(build, "write_summary", _boom)
+    path, before, files, result = _refresh_failing(tmp_path, monkeypatch)
+    assert result.exit_code == 3, result.output
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert line.startswith("Error: internal error of msheets") and "KeyError" in line
+    assert "bug in msheets" in line and "re-save" not in line
+    assert path.read_bytes() == before
+    assert {p.name for p in tmp_path.iterdir()} == files
+
+
+def test_a_failed_read_back_is_an_internal_error(tmp_path, monkeypatch):
+    """The written file does not read back as written (a part that does not inflate to its
+    CRC): msheets' bug, exit 3, and the plan is not replaced."""
+    monkeypatch.setattr(zipfile.ZipFile, "testzip", lambda self: "xl/styles.xml")
+    path, before, files, result = _refresh_failing(tmp_path, monkeypatch)
+    assert result.exit_code == 3, result.output
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert line.startswith("Error: internal error of msheets")
+    assert "did not read back as written (part xl/styles.xml" in line
+    assert path.read_bytes() == before
+    assert {p.name for p in tmp_path.iterdir()} == files
+
+
+def test_a_malformed_part_of_the_users_is_exit_2(tmp_path):
+    """docProps/app.xml that is not XML (calamine never reads it; refresh edits it): the
+    file cannot be refreshed as it is, exit 2 with one line, nothing written."""
+    good = hand_plan(tmp_path / "good.xlsx")
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            zout.writestr(name, data[:len(data) // 2] if name == "docProps/app.xml" else data)
+    before = path.read_bytes()
+    result = run("refresh", path, "--as-of", HAND_AS_OF.isoformat())
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert line.startswith("Error: plan.xlsx: a part of the workbook is not as msheets expects")
+    assert "docProps/app.xml" in line and "re-save the file" in line
+    assert path.read_bytes() == before
+    assert not (tmp_path / "plan.xlsx.bak").exists()
+
+
+def test_lock_file_refusal_in_the_plans_language(tmp_path):
+    path = hand_plan(tmp_path / "plan.xlsx", lang="fr")
+    (tmp_path / ".~lock.plan.xlsx#").write_text("verrou")
+    before = path.read_bytes()
+    result = run("refresh", path, "--as-of", HAND_AS_OF.isoformat())
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert text.startswith("Erreur : plan.xlsx est ouvert dans LibreOffice")
+    assert "Fermez-le dans LibreOffice" in text
+    assert "supprimez le fichier de verrou .~lock.plan.xlsx#" in text
+    assert "is open in" not in text
+    assert path.read_bytes() == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -116,11 +116,8 @@ def write_summary(book: Book, ws: Worksheet) -> None:
         ws.insert_chart(2, 3, chart, {"x_offset": 8, "y_offset": 4})
     r += 2
 
-    soon = [s for s in status.milestones if s.is_open and s.milestone.due
-            and status.as_of <= s.milestone.due <= status.as_of + timedelta(days=14)]
-    soon.sort(key=lambda s: (s.milestone.due, s.milestone.row))
     heading(r, w("next_14"))
-    r = _milestone_rows(book, ws, r + 1, soon, text) + 2
+    r = _milestone_rows(book, ws, r + 1, status.due_next(), text) + 2
 
     overdue = sorted((s for s in status.milestones if s.health == Health.OVERDUE),
                      key=lambda s: (s.milestone.due or date.max, s.milestone.row))

@@ -20,7 +20,6 @@ WEEK_FORMAT = "d mmm"
 def write_workload(book: Book, ws: Worksheet) -> None:
     ctx, f, status = book.ctx, book.f, book.ctx.status
     w = ctx.w
-    threshold = ctx.plan.settings.overload_threshold / 100
     overload_pct = f.get(num_format=contract.PERCENT_FORMAT, bg_color=OVERLOAD_RED)
     week_header = f.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_BLUE,
                         valign="vcenter", num_format=WEEK_FORMAT, align="right")
@@ -57,8 +56,7 @@ def write_workload(book: Book, ws: Worksheet) -> None:
                 if key == "hours":
                     book.put(ws, r, 1 + i, round(wl.hours, 2), f.hours)
                 else:
-                    over = wl.load is not None and wl.load > threshold + 1e-9
-                    book.put(ws, r, 1 + i, wl.load, overload_pct if over else f.pct)
+                    book.put(ws, r, 1 + i, wl.load, overload_pct if wl.overloaded else f.pct)
     owner_width = max([24.0, *(text_width(o.owner) for o in status.workload)])
     columns = max(len(labels) - 1, len(weeks))
     sizes = [max(12.0, text_width(labels[i + 1], bold=True) if i + 1 < len(labels) else 0)
