@@ -81,7 +81,7 @@ def _language_of(exc: Exception, options: dict[str, Any]) -> str:
         return str(options["lang"])
     path = options.get("path")
     if isinstance(path, Path) and path.is_file():
-        from milestone_sheets.read.plan import plan_language
+        from milestone_sheets.read.sheets import plan_language
 
         return plan_language(path) or "en"
     return "en"

@@ -1,4 +1,4 @@
-"""Load a plan: read the workbook (`read.plan`) and check it against the contract
+"""Load a plan: read the workbook (`read.sheets`) and check it against the contract
 (`rules.validate`).
 
 Reading gives the rows as typed with the issues of reading their cells; validation fills
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from milestone_sheets.errors import MsheetsError, PlanError
 from milestone_sheets.model import Plan, WorkbookLayout
-from milestone_sheets.read.plan import read_plan
+from milestone_sheets.read.sheets import read_plan
 from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 from milestone_sheets.rules.portfolio import Portfolio, portfolio
 from milestone_sheets.rules.validate import validate

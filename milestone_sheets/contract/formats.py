@@ -1,9 +1,24 @@
-"""How the workbook shows values: number formats and the health colours."""
+"""How msheets shows values: number formats, money as text, and its colours (RGB hex, no "#":
+the workbook's styles take them so; XlsxWriter and HTML put "#" before)."""
 
 from __future__ import annotations
 
 from milestone_sheets import i18n
-from milestone_sheets.contract.vocab import Health, MetricHealth
+from milestone_sheets.contract.vocab import Health, MetricHealth, Status
+
+# The palette of the workbooks, the portfolio and the HTML report.
+HEADER_BLUE = "1F4E78"  # header rows, white bold text
+WHITE = "FFFFFF"
+BLACK = "000000"
+MANAGED_HEADER_GREY = "A6A6A6"  # the header of a column msheets fills
+STALE_GREY = "EDEDED"  # a managed cell whose value is older than the last edit
+LINK_BLUE = "0563C1"
+PLANNED_BLUE = "5B9BD5"  # budget charts and bars
+ACTUAL_ORANGE = "ED7D31"
+EARNED_GREEN = "70AD47"
+UNDER_BUDGET_GREEN = "A9D18E"
+TODAY_RED = "C00000"  # the as-of line of timelines; over-budget bars
+REVIEW_PURPLE = "7030A0"  # plan review marks on timelines
 
 # Fill colours of the Health cell (text always says the health too).
 HEALTH_COLOURS = {
@@ -19,6 +34,10 @@ METRIC_STATUS_COLOURS = {
     MetricHealth.NO_DATA: "D9D9D9",
 }
 METRIC_STATUS_FONT = {MetricHealth.ACHIEVED: "FFFFFF"}  # white text on dark green
+OVERLOAD_RED = HEALTH_COLOURS[Health.OVERDUE]  # an overloaded week, a milestone past due
+# Fill of a Status cell in the Milestones sheet (before any refresh, a glance at what is open).
+STATUS_COLOURS = {Status.IN_PROGRESS: "DDEBF7", Status.DONE: "C6EFCE", Status.ON_HOLD: "D9D9D9",
+                  Status.CANCELLED: "D9D9D9"}
 
 
 # --------------------------------------------------------------------------- formats

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from milestone_sheets.i18n import Label, normalize, say, text, word
+from milestone_sheets.i18n import Label, month_year, normalize, say, text, word
 
 # --------------------------------------------------------------------------- dropdowns
 # The English names are the values: they are what the JSON report says and what a plan's
@@ -147,6 +148,21 @@ def metric_status_label(status: str, lang: str) -> str:
 def choice_label(kind: str, english: str, lang: str) -> str:
     """A dropdown value (its English name) in `lang`: "On hold" is "En pause" in French."""
     return next((v(lang) for v in CHOICES[kind].values if v.en == english), english)
+
+
+def group_label(rollup: str, key: str, lang: str) -> str:
+    """A budget rollup group's name in `lang`: its key ("(none)", a Type, a YYYY-MM month)
+    as the plan's language says it; a phase, owner, strategy or tactic as typed."""
+    if key == word("none", "en"):
+        return word("none", lang)
+    if rollup == "by_type":
+        return choice_label("type", key, lang)
+    if rollup == "by_month":
+        try:
+            return month_year(date.fromisoformat(key + "-01"), lang)
+        except ValueError:
+            return key
+    return key
 
 
 # --------------------------------------------------------------------------- health

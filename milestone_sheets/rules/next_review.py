@@ -9,7 +9,7 @@ from milestone_sheets.contract.vocab import Health, MetricHealth, MilestoneType
 from milestone_sheets.model import Plan
 from milestone_sheets.rules.health import MilestoneStatus
 from milestone_sheets.rules.metrics import MetricStatus
-from milestone_sheets.rules.reviews import ReviewRule, parse_review, review_dates
+from milestone_sheets.rules.review_schedule import ReviewRule, parse_review, review_dates
 
 REVIEW_HORIZON = timedelta(days=365)  # reviews of a plan without any due date: a year
 

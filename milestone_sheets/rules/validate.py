@@ -1,7 +1,7 @@
 """Check a plan against the contract (section 4) and complete what its rules decide: pure
 functions, no I/O.
 
-The reader (`read.plan`) gives the rows as typed with the issues of reading their cells;
+The reader (`read.sheets`) gives the rows as typed with the issues of reading their cells;
 `validate` then, in place: fills blank IDs (after the highest M-number), reports duplicate
 IDs, matches Depends on to IDs (unknown, self and cycles reported and dropped), matches
 owners to the Team, reports a missing Due and Due before Start (Start dropped), Done without

@@ -19,13 +19,11 @@ from milestone_sheets import contract, i18n
 from milestone_sheets.contract.sheets import Column
 from milestone_sheets.contract.vocab import Health, MetricHealth, Status
 from milestone_sheets.errors import MsheetsError
-from milestone_sheets.rules.reviews import parse_review, review_dates
+from milestone_sheets.rules.review_schedule import parse_review, review_dates
 from milestone_sheets.write.files import atomic_path
 
 TABLE_ROWS = 50  # rows in each input table, so that dropdowns and formats are there to fill
 VALIDATED_ROWS = 1000  # rows that carry validation and conditional formats
-GREY = "#EDEDED"
-HEADER = "#1F4E78"
 
 
 def templates_dir() -> Path:
@@ -189,9 +187,11 @@ class _Formats:
     so LibreOffice never falls back to its default serif font."""
 
     def __init__(self, wb: Any, currency: str) -> None:
-        self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER,
+        self.header = wb.add_format({"bold": True, "font_color": "#" + contract.WHITE,
+                                     "bg_color": "#" + contract.HEADER_BLUE,
                                      "text_wrap": True, "valign": "vcenter", "border": 1})
-        self.managed_header = wb.add_format({"bold": True, "italic": True, "bg_color": "#A6A6A6",
+        self.managed_header = wb.add_format({"bold": True, "italic": True,
+                                             "bg_color": "#" + contract.MANAGED_HEADER_GREY,
                                              "text_wrap": True, "valign": "vcenter",
                                              "border": 1})
         self.date = wb.add_format({"num_format": contract.DATE_FORMAT})
@@ -199,17 +199,20 @@ class _Formats:
         self.complete = wb.add_format({"num_format": contract.COMPLETE_FORMAT})
         self.share = wb.add_format({"num_format": contract.PERCENT_FORMAT})
         self.metric_percent = wb.add_format({"num_format": contract.METRIC_PERCENT_FORMAT})
-        self.managed = wb.add_format({"bg_color": GREY, "italic": True})
-        self.past_due = wb.add_format({"bg_color": "#FF7C80", "bold": True})
-        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": HEADER})
-        self.h2 = wb.add_format({"bold": True, "font_size": 12, "font_color": HEADER})
+        self.managed = wb.add_format({"bg_color": "#" + contract.STALE_GREY, "italic": True})
+        self.past_due = wb.add_format({"bg_color": "#" + contract.OVERLOAD_RED, "bold": True})
+        self.title = wb.add_format({"bold": True, "font_size": 16,
+                                    "font_color": "#" + contract.HEADER_BLUE})
+        self.h2 = wb.add_format({"bold": True, "font_size": 12,
+                                 "font_color": "#" + contract.HEADER_BLUE})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.bold = wb.add_format({"bold": True, "valign": "top"})
         self.code = wb.add_format({"font_name": "Consolas", "valign": "top"})
         self._wb = wb
         self._fills: dict[str, Any] = {}
-        self.health = {h: wb.add_format({"bg_color": "#" + c, "valign": "top",
-                                         "font_color": "#" + contract.HEALTH_FONT.get(h, "000000")})
+        self.health = {h: wb.add_format({
+                           "bg_color": "#" + c, "valign": "top",
+                           "font_color": "#" + contract.HEALTH_FONT.get(h, contract.BLACK)})
                        for h, c in contract.HEALTH_COLOURS.items()}
         self.setting = wb.add_format({"valign": "top", "align": "left"})
 
@@ -499,12 +502,8 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
     due = xl_col_to_name(due_col)
     done = contract.choice_label("status", Status.DONE, lang)
     cancelled = contract.choice_label("status", Status.CANCELLED, lang)
-    status_colours = {
-        contract.choice_label("status", Status.IN_PROGRESS, lang): "#DDEBF7",
-        done: "#C6EFCE",
-        contract.choice_label("status", Status.ON_HOLD, lang): "#D9D9D9",
-        cancelled: "#D9D9D9",
-    }
+    status_colours = {contract.choice_label("status", s, lang): colour
+                      for s, colour in contract.STATUS_COLOURS.items()}
     for value, colour in status_colours.items():
         ws.conditional_format(1, status_col, VALIDATED_ROWS, status_col, {
             "type": "cell", "criteria": "==", "value": f'"{value}"', "format": f.fill(colour)})

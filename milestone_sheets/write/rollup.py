@@ -29,15 +29,16 @@ def write_portfolio(result: RollupResult, out: Path) -> None:
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
                                             "strings_to_urls": False})
-        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
+        head = wb.add_format({"bold": True, "font_color": "#" + contract.WHITE,
+                              "bg_color": "#" + contract.HEADER_BLUE})
         money = wb.add_format({"num_format": "#,##0.00"})
         pct = wb.add_format({"num_format": "0%"})
         ratio = wb.add_format({"num_format": "0.00"})
         dfmt = wb.add_format({"num_format": contract.DATE_FORMAT})
         bold = wb.add_format({"bold": True})
-        red = wb.add_format({"bg_color": "#FF7C80", "num_format": "0%"})
+        red = wb.add_format({"bg_color": "#" + contract.OVERLOAD_RED, "num_format": "0%"})
         fills = {h: wb.add_format({"bg_color": "#" + c,
-                                   "font_color": "#" + contract.HEALTH_FONT.get(h, "000000")})
+                                   "font_color": "#" + contract.HEALTH_FONT.get(h, contract.BLACK)})
                  for h, c in contract.HEALTH_COLOURS.items()}
 
         widths: dict[tuple[str, int], float] = {}
@@ -103,8 +104,9 @@ def write_portfolio(result: RollupResult, out: Path) -> None:
         weeks = portfolio.weeks
         header(owners, ["Owner", "Plans", "Capacity (h/week)", "Open", "Overdue", "Due soon",
                         "Peak load", "Overloaded"])
-        week_head = wb.add_format({"bold": True, "num_format": "d mmm", "font_color": "#FFFFFF",
-                                   "bg_color": "#1F4E78"})
+        week_head = wb.add_format({"bold": True, "num_format": "d mmm",
+                                   "font_color": "#" + contract.WHITE,
+                                   "bg_color": "#" + contract.HEADER_BLUE})
         for i, w in enumerate(weeks):
             cell(owners, 0, 8 + i, w, week_head)  # "30 Nov" fits: its width is a date's
         for r, o in enumerate(portfolio.owners, start=1):

@@ -395,7 +395,7 @@ def test_settings_language_wins_for_the_error_line(tmp_path):
     """A plan whose tabs are English but whose Settings say French is a French plan."""
     from helpers import fill_plan
 
-    from milestone_sheets.read.plan import plan_language
+    from milestone_sheets.read.sheets import plan_language
 
     path = fill_plan(tmp_path / "plan.xlsx", milestones=[_ok()], settings={"language": "fr"})
     assert plan_language(path) == "fr"

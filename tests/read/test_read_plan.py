@@ -12,7 +12,7 @@ from helpers import fill_plan
 from milestone_sheets import load_plan
 from milestone_sheets.errors import PlanError
 from milestone_sheets.plans import load_workbook_plan
-from milestone_sheets.read.plan import read_plan
+from milestone_sheets.read.sheets import read_plan
 
 TEAM = [{"owner": "Ana", "capacity": 40}, {"owner": "Bo Li", "capacity": 20}]
 AS_OF = date(2026, 11, 23)

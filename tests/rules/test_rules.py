@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from milestone_sheets import evaluate, load_plan
 from milestone_sheets.contract.vocab import Flag, FlagKind
 from milestone_sheets.model import Metric, Milestone, Plan, Settings, TeamMember
-from milestone_sheets.rules.reviews import parse_review, review_dates
+from milestone_sheets.rules.review_schedule import parse_review, review_dates
 from milestone_sheets.rules.workload import workdays
 
 

@@ -26,7 +26,7 @@ from milestone_sheets import contract, i18n
 from milestone_sheets.errors import InternalError, PackageError, PlanError
 from milestone_sheets.model import Plan, SheetLayout, WorkbookLayout
 from milestone_sheets.plans import load_workbook_plan
-from milestone_sheets.read.plan import plan_language
+from milestone_sheets.read.sheets import plan_language
 from milestone_sheets.rules.evaluation import PlanStatus, evaluate
 from milestone_sheets.write.files import atomic_path, backup_path
 from milestone_sheets.write.refresh.managed import (
@@ -49,8 +49,8 @@ from milestone_sheets.xlsx.transplant import (
 from milestone_sheets.xlsx.workbook import WorkbookPart, update_app_titles
 
 STYLES = "xl/styles.xml"
-HEADER_STYLE = CellStyle(bold=True, fill="A6A6A6")
-STALE_STYLE = CellStyle(fill="EDEDED")
+HEADER_STYLE = CellStyle(bold=True, fill=contract.MANAGED_HEADER_GREY)
+STALE_STYLE = CellStyle(fill=contract.STALE_GREY)
 SLACK_STYLE = CellStyle(number_format="0")
 SHARE_STYLE = CellStyle(number_format="0%")
 
@@ -184,7 +184,7 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
             filled.append(i18n.say("rf_id_row", lang, id=m.id, row=row))
         cells[row][cols["health"]] = PatchCell(
             contract.health_label(s.health, lang),
-            CellStyle(font_colour=contract.HEALTH_FONT.get(s.health, "000000"),
+            CellStyle(font_colour=contract.HEALTH_FONT.get(s.health, contract.BLACK),
                       fill=contract.HEALTH_COLOURS[s.health]))
         cells[row][cols["slack"]] = PatchCell(s.slack, SLACK_STYLE)
         flags = "; ".join(f.label(lang) for f in s.flags) or None
@@ -214,7 +214,7 @@ def _metric_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan
         cells[row][cols["expected"]] = PatchCell(ms.expected, SHARE_STYLE)
         cells[row][cols["metric_status"]] = PatchCell(
             contract.metric_status_label(ms.status, lang),
-            CellStyle(font_colour="FFFFFF" if ms.status == "Achieved" else "000000",
+            CellStyle(font_colour=contract.METRIC_STATUS_FONT.get(ms.status, contract.BLACK),
                       fill=contract.METRIC_STATUS_COLOURS[ms.status]))
     managed = {k: cols[k] for k in keys}
     names = {k: contract.column("metrics", k).label(lang) for k in keys}

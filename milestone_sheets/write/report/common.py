@@ -8,7 +8,7 @@ import functools
 import math
 from datetime import date
 
-from milestone_sheets import contract, i18n
+from milestone_sheets import i18n
 from milestone_sheets.contract.formats import format_money
 from milestone_sheets.contract.vocab import Flag, Health
 from milestone_sheets.model import Metric
@@ -45,21 +45,6 @@ def metric_value(x: float | None, metric: Metric, lang: str) -> str:
         return i18n.format_number(x, "g", lang)
     points = f"{x * 100:.2f}".rstrip("0").rstrip(".")  # at most 2 decimals, none trailing
     return i18n.format_number(x, f".{len(points.partition('.')[2])}%", lang)
-
-
-def group_name(rollup: str, key: str, lang: str) -> str:
-    """A rollup group's name in `lang`: its key ("(none)", a type, YYYY-MM) as the plan's
-    language says it."""
-    if key == i18n.word("none", "en"):
-        return i18n.word("none", lang)
-    if rollup == "by_type":
-        return contract.choice_label("type", key, lang)
-    if rollup == "by_month":
-        try:
-            return i18n.month_year(date.fromisoformat(key + "-01"), lang)
-        except ValueError:
-            return key
-    return key
 
 
 def flags_text(status: PlanStatus, flags: list[Flag], sep: str = ", ") -> str:

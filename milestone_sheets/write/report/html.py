@@ -16,7 +16,6 @@ from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.write.report.common import (
     cut,
     flags_text,
-    group_name,
     headline,
     metric_value,
     percent,
@@ -27,18 +26,18 @@ CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;margin:0;
 color:#1b1b1b;background:#f6f7f9}
 main{max-width:1100px;margin:0 auto;padding:24px}
-h1{margin:0 0 4px;color:#1F4E78}h2{color:#1F4E78;margin-top:32px}
+h1{margin:0 0 4px;color:HEADER_BLUE}h2{color:HEADER_BLUE;margin-top:32px}
 .muted{color:#666}.tiles{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}
 .tile{background:#fff;border-radius:8px;padding:12px 16px;min-width:150px;
 box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .tile b{display:block;font-size:22px}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{padding:6px 8px;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}
-th{background:#1F4E78;color:#fff}
+th{background:HEADER_BLUE;color:#fff}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px}
 svg text{font-size:11px;font-family:inherit}
 @media (max-width:600px){main{padding:10px}.tile{min-width:120px}}
-"""
+""".replace("HEADER_BLUE", "#" + contract.HEADER_BLUE)
 
 
 def _pill(health: Health | MetricHealth, lang: str = "en") -> str:
@@ -74,13 +73,16 @@ def _budget_bars(status: PlanStatus) -> str:
     cur, lang = status.plan.settings.currency, status.plan.language
     top = max([max(g.planned, g.actual) for g in groups] + [1])
     rows, y = [], 0
+    over, under = contract.TODAY_RED, contract.UNDER_BUDGET_GREEN
     for g in groups:
         wp, wa = 600 * g.planned / top, 600 * g.actual / top
+        name = contract.group_label("by_phase", g.key, lang)
         rows.append(
-            f'<text x="0" y="{y + 14}">{escape(group_name("by_phase", g.key, lang)[:28])}</text>'
-            f'<rect x="200" y="{y + 2}" width="{wp:.1f}" height="10" fill="#5B9BD5"/>'
+            f'<text x="0" y="{y + 14}">{escape(name[:28])}</text>'
+            f'<rect x="200" y="{y + 2}" width="{wp:.1f}" height="10" '
+            f'fill="#{contract.PLANNED_BLUE}"/>'
             f'<rect x="200" y="{y + 14}" width="{wa:.1f}" height="10" '
-            f'fill="{"#C00000" if g.actual > g.planned else "#A9D18E"}"/>'
+            f'fill="#{over if g.actual > g.planned else under}"/>'
             f'<text x="{205 + max(wp, wa):.1f}" y="{y + 18}">'
             f'{escape(format_money(g.planned, cur, lang))} / '
             f'{escape(format_money(g.actual, cur, lang))}'
@@ -118,13 +120,14 @@ def _timeline(status: PlanStatus, limit: int = 60) -> str:
                     f'{escape(word(status, "r_due_on", date=m.due))}</title></rect>')
     h = 20 + len(items) * 18
     today = x(status.as_of)
-    marks = [f'<line x1="{today:.1f}" x2="{today:.1f}" y1="0" y2="{h}" stroke="#C00000" '
-             f'stroke-dasharray="4 3"/><text x="{today + 3:.1f}" y="10" fill="#C00000">'
+    red = contract.TODAY_RED
+    marks = [f'<line x1="{today:.1f}" x2="{today:.1f}" y1="0" y2="{h}" stroke="#{red}" '
+             f'stroke-dasharray="4 3"/><text x="{today + 3:.1f}" y="10" fill="#{red}">'
              f'{escape(word(status, "today").lower())}</text>']
     for d in status.review.upcoming:
         if first <= d <= last:
             marks.append(f'<line x1="{x(d):.1f}" x2="{x(d):.1f}" y1="12" y2="{h}" '
-                         f'stroke="#7030A0" stroke-width="0.6"/>')
+                         f'stroke="#{contract.REVIEW_PURPLE}" stroke-width="0.6"/>')
     month = date(first.year, first.month, 1)
     while month <= last:
         if month >= first:
@@ -144,7 +147,8 @@ def _progress(share: float | None, lang: str) -> str:
     w = max(0.0, min(1.0, share)) * 120
     shown = escape(percent(share, lang))
     return (f'<svg width="124" height="12" role="img" aria-label="{shown}"><rect width="120" '
-            f'height="12" fill="#eee"/><rect width="{w:.1f}" height="12" fill="#5B9BD5"/></svg> '
+            f'height="12" fill="#eee"/><rect width="{w:.1f}" height="12" '
+            f'fill="#{contract.PLANNED_BLUE}"/></svg> '
             f"{shown}")
 
 

@@ -595,7 +595,6 @@ def test_history_row_has_every_key(en):
 def test_recorded_rows_read_as_xlsxwriter_would_write_them(hand_en, monkeypatch):
     """The long tables' rows skip XlsxWriter's per-cell cost; written in by the transplant,
     they hold the same values, formats and links as XlsxWriter's own cells."""
-    from milestone_sheets.write.refresh import managed as managed_sheets
 
     def snapshot(data: bytes) -> dict:
         wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -611,7 +610,9 @@ def test_recorded_rows_read_as_xlsxwriter_would_write_them(hand_en, monkeypatch)
     book = build_managed_book(Context(plan, status, layout), {})
     assert sum(len(r.cells) for r in book.rows.values()) > 10  # the recorder was used
     assert any(r.links for r in book.rows.values())
-    monkeypatch.setattr(managed_sheets._Recorder, "_put", lambda *args: False)
+    from milestone_sheets.write.refresh.managed.recorder import Recorder
+
+    monkeypatch.setattr(Recorder, "_put", lambda *args: False)
     direct = build_managed_book(Context(plan, status, layout), {})
     assert not any(r.cells for r in direct.rows.values())
     assert snapshot(book.complete()) == snapshot(direct.complete())

@@ -21,7 +21,6 @@ from milestone_sheets.write.refresh.managed.build import (
     build_managed_book,
 )
 from milestone_sheets.write.refresh.managed.history import history_row, merge_history
-from milestone_sheets.write.refresh.managed.recorder import Recorder as _Recorder
 from milestone_sheets.write.refresh.managed.summary import SUMMARY_LIST_MAX, text_bar
 from milestone_sheets.write.refresh.managed.timeline import TIMELINE_MAX_ROWS
 
@@ -31,7 +30,6 @@ __all__ = [
     "TIMELINE_MAX_ROWS",
     "Context",
     "ManagedBook",
-    "_Recorder",  # tests switch the recorder off through it
     "build_managed_book",
     "history_row",
     "merge_history",

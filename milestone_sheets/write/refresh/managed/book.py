@@ -22,12 +22,13 @@ from milestone_sheets.rules.evaluation import PlanStatus
 from milestone_sheets.rules.health import MilestoneStatus
 
 FONT = "Calibri"  # as the template's (XlsxWriter's default); named so no program falls back
-HEADER_BLUE = "#1F4E78"
-OVERLOAD_RED = "#FF7C80"
-LINK_BLUE = "#0563C1"
-PLANNED_COLOUR = "#5B9BD5"
-ACTUAL_COLOUR = "#ED7D31"
-EARNED_COLOUR = "#70AD47"
+HEADER_BLUE = "#" + contract.HEADER_BLUE
+OVERLOAD_RED = "#" + contract.OVERLOAD_RED
+LINK_BLUE = "#" + contract.LINK_BLUE
+PLANNED_COLOUR = "#" + contract.PLANNED_BLUE
+ACTUAL_COLOUR = "#" + contract.ACTUAL_ORANGE
+EARNED_COLOUR = "#" + contract.EARNED_GREEN
+WHITE = "#" + contract.WHITE
 NUMBER_FORMAT = "0.00"
 HOURS_FORMAT = "0.0"
 METRIC_PERCENT_FORMAT = "0.0%"
@@ -100,7 +101,7 @@ class Formats:
         self.title = self.get(bold=True, font_size=16, font_color=HEADER_BLUE)
         self.h2 = self.get(bold=True, font_size=12, font_color=HEADER_BLUE)
         self.bold = self.get(bold=True)
-        self.header = self.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_BLUE,
+        self.header = self.get(bold=True, font_color=WHITE, bg_color=HEADER_BLUE,
                                valign="vcenter")
         self.date = self.get(num_format=contract.DATE_FORMAT)
         self.datetime = self.get(num_format=DATETIME_FORMAT)
@@ -112,10 +113,11 @@ class Formats:
         self.link = self.get(font_color=LINK_BLUE, underline=1)
         self.overload = self.get(bg_color=OVERLOAD_RED)
         self.health = {h: self.get(bg_color="#" + c,
-                                   font_color="#" + contract.HEALTH_FONT.get(h, "000000"))
+                                   font_color="#" + contract.HEALTH_FONT.get(h, contract.BLACK))
                        for h, c in contract.HEALTH_COLOURS.items()}
         self.metric = {s: self.get(bg_color="#" + c,
-                                   font_color="#" + contract.METRIC_STATUS_FONT.get(s, "000000"))
+                                   font_color="#" + contract.METRIC_STATUS_FONT.get(
+                                       s, contract.BLACK))
                        for s, c in contract.METRIC_STATUS_COLOURS.items()}
 
     def get(self, **props: Any) -> Format:

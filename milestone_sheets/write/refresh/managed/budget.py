@@ -3,12 +3,11 @@ planned and actual by phase, which the Summary shows too."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from milestone_sheets import contract, i18n
+from milestone_sheets import contract
 from milestone_sheets.write.refresh.managed.book import (
     ACTUAL_COLOUR,
     NUMBER_FORMAT,
@@ -18,22 +17,6 @@ from milestone_sheets.write.refresh.managed.book import (
     set_widths,
     text_width,
 )
-
-
-def group_name(book: Book, rollup: str, key: str) -> str:
-    """A rollup group's name in the plan's language."""
-    if key == i18n.word("none", "en"):
-        return book.ctx.w("none")
-    if rollup == "by_type":
-        for label in contract.CHOICES["type"].values:
-            if label.en == key:
-                return label(book.lang)
-    if rollup == "by_month":
-        try:
-            return i18n.month_year(date.fromisoformat(key + "-01"), book.lang)
-        except ValueError:
-            return key
-    return key
 
 
 def group_header(book: Book, rollup: str) -> str:
@@ -89,7 +72,7 @@ def write_budget(book: Book, ws: Worksheet) -> None:
         first = r
         for g in groups:
             r += 1
-            name = group_name(book, rollup, g.key)
+            name = contract.group_label(rollup, g.key, book.lang)
             first_width = max(first_width, text_width(name))
             money_row(r, name, g)
         if rollup == "by_phase":

@@ -22,7 +22,7 @@ from milestone_sheets.write.refresh.managed.book import (
     set_widths,
     text_width,
 )
-from milestone_sheets.write.refresh.managed.budget import budget_chart, group_header, group_name
+from milestone_sheets.write.refresh.managed.budget import budget_chart, group_header
 
 BAR_WIDTH = 10
 # The Summary's lists of milestones show this many (then say how many more): the Summary
@@ -107,7 +107,7 @@ def write_summary(book: Book, ws: Worksheet) -> None:
     head(r, [group_header(book, "by_phase"), w("planned"), w("actual")])
     for g in b.rollups["by_phase"]:
         r += 1
-        text(r, 0, group_name(book, "by_phase", g.key))
+        text(r, 0, contract.group_label("by_phase", g.key, book.lang))
         book.put(ws, r, 1, g.planned, f.money)
         book.put(ws, r, 2, g.actual, f.money)
     if r > chart_top:  # beside the headline figures

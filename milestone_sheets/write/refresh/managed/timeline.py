@@ -13,6 +13,7 @@ from milestone_sheets import contract, i18n
 from milestone_sheets.contract.vocab import Health
 from milestone_sheets.write.refresh.managed.book import (
     HEADER_BLUE,
+    WHITE,
     Book,
     set_widths,
     short_date,
@@ -22,8 +23,8 @@ from milestone_sheets.write.refresh.managed.book import (
 TIMELINE_MAX_ROWS = 1000
 TIMELINE_MAX_WEEKS = 26
 TIMELINE_MAX_MONTHS = 120
-TODAY_RED = "#C00000"
-REVIEW_PURPLE = "#7030A0"
+TODAY_RED = "#" + contract.TODAY_RED
+REVIEW_PURPLE = "#" + contract.REVIEW_PURPLE
 
 
 def write_timeline(book: Book, ws: Worksheet, rows: Any = None) -> None:
@@ -56,7 +57,7 @@ def write_timeline(book: Book, ws: Worksheet, rows: Any = None) -> None:
     ends = [_period_end(kind, p) for p in periods]
     reviews = sorted(status.review.upcoming)
     # Headers are text in the plan's language: a date too wide for its column shows "###".
-    small = {"font_size": 9, "bold": True, "font_color": "#FFFFFF", "align": "center",
+    small = {"font_size": 9, "bold": True, "font_color": WHITE, "align": "center",
              "valign": "vcenter"}
     marks = {"today": f.get(font_size=9, bold=True, font_color=TODAY_RED, align="center"),
              "review": f.get(font_size=9, bold=True, font_color=REVIEW_PURPLE,

@@ -9,6 +9,7 @@ from milestone_sheets import contract
 from milestone_sheets.write.refresh.managed.book import (
     HEADER_BLUE,
     OVERLOAD_RED,
+    WHITE,
     Book,
     set_widths,
     text_width,
@@ -21,7 +22,7 @@ def write_workload(book: Book, ws: Worksheet) -> None:
     ctx, f, status = book.ctx, book.f, book.ctx.status
     w = ctx.w
     overload_pct = f.get(num_format=contract.PERCENT_FORMAT, bg_color=OVERLOAD_RED)
-    week_header = f.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_BLUE,
+    week_header = f.get(bold=True, font_color=WHITE, bg_color=HEADER_BLUE,
                         valign="vcenter", num_format=WEEK_FORMAT, align="right")
     ws.write_string(0, 0, contract.sheet_title("workload", book.lang), f.title)
     labels = [w("owner"), w("capacity"), w("open"), w("overdue"), w("due_soon"), w("budget"),
