@@ -31,7 +31,7 @@ EARNED_COLOUR = "#" + contract.EARNED_GREEN
 WHITE = "#" + contract.WHITE
 NUMBER_FORMAT = "0.00"
 HOURS_FORMAT = "0.0"
-METRIC_PERCENT_FORMAT = "0.0%"
+METRIC_FRACTION_FORMAT = "0.0%"  # a % metric msheets has read as a fraction
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 _PX_PER_DEFAULT_COLUMN, _PX_PER_DEFAULT_ROW = 64, 20
 
@@ -107,7 +107,7 @@ class Formats:
         self.datetime = self.get(num_format=DATETIME_FORMAT)
         self.money = self.get(num_format=self.money_code)
         self.pct = self.get(num_format=contract.PERCENT_FORMAT)
-        self.metric_pct = self.get(num_format=METRIC_PERCENT_FORMAT)
+        self.metric_pct = self.get(num_format=METRIC_FRACTION_FORMAT)
         self.number = self.get(num_format=NUMBER_FORMAT)
         self.hours = self.get(num_format=HOURS_FORMAT)
         self.link = self.get(font_color=LINK_BLUE, underline=1)
