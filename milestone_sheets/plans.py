@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from milestone_sheets.errors import MsheetsError, PlanError
 from milestone_sheets.model import Plan, WorkbookLayout
 from milestone_sheets.read.sheets import read_plan
-from milestone_sheets.rules.evaluation import PlanStatus, evaluate
-from milestone_sheets.rules.portfolio import Portfolio, portfolio
 from milestone_sheets.rules.validate import validate
+
+if TYPE_CHECKING:  # rollup's; reading one plan does not load the rules that evaluate it
+    from milestone_sheets.rules.evaluation import PlanStatus
+    from milestone_sheets.rules.portfolio import Portfolio
 
 
 def load_workbook_plan(path: str | Path, as_of: date | None = None,
@@ -53,6 +56,8 @@ class RollupResult:
     @cached_property
     def portfolio(self) -> Portfolio:
         """The plans read, together (`rules.portfolio`); ask once every plan is read."""
+        from milestone_sheets.rules.portfolio import portfolio
+
         return portfolio([s for _, s in self.statuses])
 
 
@@ -80,6 +85,8 @@ def collect_paths(items: list[str]) -> list[Path]:
 def read_plans(paths: list[Path], as_of: date | None, today: date,
                progress: bool = False) -> RollupResult:
     """Load and evaluate each plan; failures are collected, not raised."""
+    from milestone_sheets.rules.evaluation import evaluate
+
     result = RollupResult()
 
     def one(path: Path) -> None:

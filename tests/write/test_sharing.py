@@ -370,7 +370,7 @@ def test_each_review_milestone_takes_out_at_most_its_nearest_occurrence(occurren
 
 @given(st.text(max_size=80), st.integers(1, 60))
 def test_cut_keeps_short_text_and_marks_what_it_cuts(text, width):
-    from milestone_sheets.write.report.common import cut
+    from milestone_sheets.write.report import cut
 
     shown = cut(text, width)
     if len(text) <= width:

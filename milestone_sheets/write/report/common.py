@@ -112,10 +112,3 @@ def sections(status: PlanStatus) -> list[tuple[str, list[str], list[list[str]]]]
                     iso_date(ms.metric.target_date) or "-",
                     ms.status.label(lang)] for ms in r.agenda_metrics]))
     return out
-
-
-def cut(text: str, width: int | None) -> str:
-    """`text` in at most `width` characters, cut with an ellipsis; whole when width is None."""
-    if width is None or len(text) <= width:
-        return text
-    return text[:max(width - 1, 0)] + "…"

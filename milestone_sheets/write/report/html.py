@@ -13,8 +13,8 @@ from milestone_sheets import contract, i18n
 from milestone_sheets.contract.formats import format_money
 from milestone_sheets.contract.vocab import Health, MetricHealth
 from milestone_sheets.rules.evaluation import PlanStatus
+from milestone_sheets.write.report import cut
 from milestone_sheets.write.report.common import (
-    cut,
     flags_text,
     headline,
     metric_value,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milestone_sheets import contract, i18n
 from milestone_sheets.contract.vocab import Severity
 from milestone_sheets.model import Issue, Plan
-from milestone_sheets.rules.evaluation import PlanStatus
-from milestone_sheets.write.report.common import cut, headline, sections, word
+from milestone_sheets.write.report import cut
+
+if TYPE_CHECKING:
+    from milestone_sheets.rules.evaluation import PlanStatus
 
 ISSUE_VALUE = 30  # characters of the value an issue quotes; longer ones end with "…"
 _GROUP_TITLE = {Severity.ERROR: "cli_errors", Severity.WARNING: "cli_warnings",
@@ -59,6 +61,8 @@ def print_rich_report(status: PlanStatus, console: Any = None) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from milestone_sheets.write.report.common import headline, sections, word
 
     console = console or Console()
     console.print(f"[bold]{escape(status.plan.name)}[/bold] - "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from milestone_sheets.rules.evaluation import PlanStatus
-from milestone_sheets.write.report.common import cut, headline, sections, word
+from milestone_sheets.write.report import cut
+from milestone_sheets.write.report.common import headline, sections, word
 
 
 def to_text(status: PlanStatus, width: int | None = None) -> str:
