@@ -69,8 +69,6 @@ from milestone_sheets.contract.vocab import (
     Status,
     choice_label,
     group_label,
-    health_label,
-    metric_status_label,
     status_synonym,
 )
 
@@ -136,8 +134,6 @@ __all__ = [
     "format_money",
     "group_label",
     "header_index",
-    "health_label",
-    "metric_status_label",
     "money_format",
     "sheet_title",
     "status_synonym",

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from milestone_sheets.i18n import LANGUAGES, Label, Lazy, catalogue, normalize, text
+from milestone_sheets.i18n import Label, PerLanguage, catalogue, normalize, text
 
 # --------------------------------------------------------------------------- sheets
 
@@ -208,8 +208,8 @@ def header_index(sheet: str) -> dict[str, str]:
     return out
 
 
-DEFAULT_PHASES: Mapping[str, list[str]] = Lazy(
-    lambda: {lang: list(catalogue(lang)["phases"]["default"]) for lang in LANGUAGES})
+DEFAULT_PHASES: Mapping[str, list[str]] = PerLanguage(
+    lambda lang: list(catalogue(lang)["phases"]["default"]))
 
 
 # --------------------------------------------------------------------------- settings

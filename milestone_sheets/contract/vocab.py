@@ -132,19 +132,6 @@ def status_synonym(text: str) -> Status | None:
     return _status_synonym_index().get(normalize(text))
 
 
-# --------------------------------------------------------------------------- labels
-
-
-def health_label(health: str, lang: str) -> str:
-    """A milestone's health in `lang`: "On hold" is "En pause" in French."""
-    return Health(health).label(lang)
-
-
-def metric_status_label(status: str, lang: str) -> str:
-    """A metric's status in `lang`: "Behind" is "En retard" in French."""
-    return MetricHealth(status).label(lang)
-
-
 def choice_label(kind: str, english: str, lang: str) -> str:
     """A dropdown value (its English name) in `lang`: "On hold" is "En pause" in French."""
     return next((v(lang) for v in CHOICES[kind].values if v.en == english), english)

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 LANGUAGES = ("en", "fr")
 
-K = TypeVar("K")
 V = TypeVar("V")
 
 
@@ -97,29 +96,6 @@ def _label_keys(label: Label) -> frozenset[str]:
     return frozenset(normalize(x) for x in (label.en, label.fr, *label.aliases))
 
 
-class Lazy(Mapping[K, V]):
-    """A mapping built from the catalogue on first use, so that importing reads no file."""
-
-    def __init__(self, build: Callable[[], dict[K, V]]) -> None:
-        self._build = build
-
-    @functools.cached_property
-    def _data(self) -> dict[K, V]:
-        return self._build()
-
-    def __getitem__(self, key: K) -> V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __repr__(self) -> str:
-        return f"Lazy({self._data!r})"
-
-
 class PerLanguage(Mapping[str, V]):
     """A language ("en" or "fr") -> a value built from its catalogue on first use."""
 
@@ -136,13 +112,6 @@ class PerLanguage(Mapping[str, V]):
 
     def __len__(self) -> int:
         return len(LANGUAGES)
-
-
-def translations(table: str) -> Mapping[str, str]:
-    """English name -> French name, for a table of the catalogue: translations("health")
-    maps "On hold" to "En pause"."""
-    return Lazy(lambda: {en: catalogue("fr")[table][key]
-                         for key, en in catalogue("en")[table].items()})
 
 
 class _Words(Mapping[str, Label]):

@@ -54,7 +54,7 @@ def build_calendar(status: PlanStatus) -> bytes:
         ev.add("summary", f"{m.id}: {m.name}")
         lines = [(label("owner"), m.owner or "-"),
                  (label("status"), contract.choice_label("status", m.status, lang)),
-                 (i18n.word("health", lang), contract.health_label(st.health, lang))]
+                 (i18n.word("health", lang), st.health.label(lang))]
         if m.budget is not None:
             lines.append((label("budget"), format_money(m.budget, currency, lang)))
         if m.deliverable:

@@ -391,7 +391,7 @@ def _write_table(ws: Any, key: str, lang: str, records: list[dict[str, Any]],
         _milestone_formats(ws, lang, f)
     if key == "metrics":
         _status_colours(ws, _index(key, "metric_status"), contract.METRIC_STATUS_COLOURS,
-                        lambda s: contract.metric_status_label(s, lang), f)
+                        lambda s: s.label(lang), f)
         ws.conditional_format(1, _index(key, "progress"), VALIDATED_ROWS,
                               _index(key, "expected"), {"type": "no_blanks",
                                                         "format": f.share})
@@ -515,7 +515,7 @@ def _milestone_formats(ws: Any, lang: str, f: _Formats) -> None:
         "format": f.past_due})
     for health, fmt in f.health.items():
         ws.conditional_format(1, health_col, VALIDATED_ROWS, health_col, {
-            "type": "cell", "criteria": "==", "value": f'"{contract.health_label(health, lang)}"',
+            "type": "cell", "criteria": "==", "value": f'"{health.label(lang)}"',
             "format": fmt})
 
 
@@ -609,7 +609,7 @@ def _write_guide(ws: Any, lang: str, f: _Formats) -> None:
         r = line(r, name, text)
     r = heading(r + 1, g["legend"])
     for health in Health:
-        r = line(r, contract.health_label(health, lang), g["legend_rows"][health],
+        r = line(r, health.label(lang), g["legend_rows"][health],
                  f.health[health])
     r = heading(r + 1, g["review"])
     r = line(r, None, g["review_text"])

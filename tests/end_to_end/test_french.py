@@ -54,8 +54,8 @@ def _catalogue(lang: str) -> set[str]:
     for cols in contract.COLUMNS.values():
         texts += [t for c in cols for t in (c.label(lang), c.help_fr if lang == "fr" else c.help)]
     texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
-    texts += [contract.health_label(h, lang) for h in contract.Health]
-    texts += [contract.metric_status_label(s, lang) for s in contract.MetricHealth]
+    texts += [h.label(lang) for h in contract.Health]
+    texts += [s.label(lang) for s in contract.MetricHealth]
     for s in contract.SETTINGS:
         texts += [s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))]
     texts += list(i18n.MONTHS_SHORT[lang])

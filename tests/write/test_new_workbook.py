@@ -173,8 +173,8 @@ def _catalogue(lang):
             out |= {c.label(lang), c.help_fr if lang == "fr" else c.help}
     for ch in contract.CHOICES.values():
         out |= set(ch.names(lang))
-    out |= {contract.health_label(h, lang) for h in contract.Health}
-    out |= {contract.metric_status_label(m, lang) for m in contract.MetricHealth}
+    out |= {h.label(lang) for h in contract.Health}
+    out |= {m.label(lang) for m in contract.MetricHealth}
     for s in contract.SETTINGS:
         out |= {s.label(lang), s.help_fr if lang == "fr" else s.help, str(s.default(lang))}
     out |= {i18n.word(k, lang) for k in i18n.WORDS}

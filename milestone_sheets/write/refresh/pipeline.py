@@ -183,7 +183,7 @@ def _milestone_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, p
             cells[row][cols["id"]] = PatchCell(m.id)
             filled.append(i18n.say("rf_id_row", lang, id=m.id, row=row))
         cells[row][cols["health"]] = PatchCell(
-            contract.health_label(s.health, lang),
+            s.health.label(lang),
             CellStyle(font_colour=contract.HEALTH_FONT.get(s.health, contract.BLACK),
                       fill=contract.HEALTH_COLOURS[s.health]))
         cells[row][cols["slack"]] = PatchCell(s.slack, SLACK_STYLE)
@@ -213,7 +213,7 @@ def _metric_cells(pkg: Package, workbook: WorkbookPart, styles: StyleSheet, plan
         cells[row][cols["progress"]] = PatchCell(ms.progress, SHARE_STYLE)
         cells[row][cols["expected"]] = PatchCell(ms.expected, SHARE_STYLE)
         cells[row][cols["metric_status"]] = PatchCell(
-            contract.metric_status_label(ms.status, lang),
+            ms.status.label(lang),
             CellStyle(font_colour=contract.METRIC_STATUS_FONT.get(ms.status, contract.BLACK),
                       fill=contract.METRIC_STATUS_COLOURS[ms.status]))
     managed = {k: cols[k] for k in keys}
@@ -318,7 +318,7 @@ def verify(path: Path, pkg: Package, plan: Plan, book_layout: WorkbookLayout,
             layout = book_layout.sheets["milestones"]
             sheet = book.get_sheet_by_name(layout.title)
             health_label = contract.column("milestones", "health").label(plan.language)
-            expected = {s.milestone.row: contract.health_label(s.health, plan.language)
+            expected = {s.milestone.row: s.health.label(plan.language)
                         for s in status.milestones}
             col = None
             for number, row in enumerate(sheet.iter_rows(), start=1):  # rows as they come

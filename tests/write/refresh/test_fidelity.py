@@ -540,7 +540,7 @@ def test_the_plans_results_are_in_the_workbook(runs, name):
     rows = rows_of(book, layout.title)
     for s in status.milestones:
         row, where = rows[s.milestone.row - 1], f"{layout.title} row {s.milestone.row}"
-        assert row[cols["health"] - 1] == contract.health_label(s.health, lang), where
+        assert row[cols["health"] - 1] == s.health.label(lang), where
         assert same_number(row[cols["slack"] - 1], s.slack), where
         assert row[cols["flags"] - 1] == "; ".join(f.label(lang) for f in s.flags), where
     filled = [m for m in before.milestones if m.id_filled]
@@ -552,8 +552,7 @@ def test_the_plans_results_are_in_the_workbook(runs, name):
         row = mrows[ms.metric.row - 1]
         assert same_number(row[mlayout.columns["progress"] - 1], ms.progress)
         assert same_number(row[mlayout.columns["expected"] - 1], ms.expected)
-        assert row[mlayout.columns["metric_status"] - 1] == contract.metric_status_label(
-            ms.status, lang)
+        assert row[mlayout.columns["metric_status"] - 1] == ms.status.label(lang)
     for key in MANAGED_KEYS:
         title = contract.sheet_title(key, lang)
         assert title in book.sheet_names, f"no {title} sheet"
@@ -711,7 +710,7 @@ def health_column(path: Path, read: Callable[[str], list[list[Any]]]) -> tuple[l
     rows = read("Milestones")
     col = [str(v) for v in rows[0]].index("Health")
     return ([rows[s.milestone.row - 1][col] for s in status.milestones],
-            [contract.health_label(s.health, plan.language) for s in status.milestones])
+            [s.health.label(plan.language) for s in status.milestones])
 
 
 @pytest.mark.soffice

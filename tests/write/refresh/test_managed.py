@@ -545,8 +545,8 @@ def _catalogue(lang: str) -> set[str]:
     texts += [s.label(lang) for s in contract.SHEETS.values()]
     texts += [c.label(lang) for cols in contract.COLUMNS.values() for c in cols]
     texts += [v(lang) for ch in contract.CHOICES.values() for v in ch.values]
-    texts += [contract.health_label(h, lang) for h in contract.Health]
-    texts += [contract.metric_status_label(s, lang) for s in contract.MetricHealth]
+    texts += [h.label(lang) for h in contract.Health]
+    texts += [s.label(lang) for s in contract.MetricHealth]
     texts += list(i18n.MONTHS_SHORT[lang])
     texts += [Flag(kind, "M-001" if kind is FlagKind.BLOCKED_BY else 3).label(lang)
               for kind in FlagKind]

@@ -88,7 +88,7 @@ class Context:
         return i18n.word(key, self.lang)
 
     def health(self, h: Health) -> str:
-        return contract.health_label(h, self.lang)
+        return h.label(self.lang)
 
 
 class Formats:

@@ -201,7 +201,7 @@ def _metric_row(book: Book, ws: Worksheet, row: int, m: MetricStatus, text: _Tex
     ws.write_string(row, 1, text_bar(m.progress))
     book.put(ws, row, 2, m.progress, f.pct)
     book.put(ws, row, 3, m.expected, f.pct)
-    text(row, 4, contract.metric_status_label(m.status, book.lang), f.metric[m.status])
+    text(row, 4, m.status.label(book.lang), f.metric[m.status])
     fmt = f.metric_pct if m.metric.is_percent else None
     book.put(ws, row, 5, m.current, fmt)
     book.put(ws, row, 6, m.metric.target, fmt)
